@@ -1,0 +1,123 @@
+"""One model deployment of a stack file (an item of `ml-serving:deployments`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .. import accelerators
+from . import sagemaker, vertex
+from .async_options import AsyncOptions
+from .base import SLUG, ConfigModel
+from .problems import raise_if_any
+from .sagemaker import SageMakerOptions
+from .scaling import ScalingConfig
+from .vertex import VertexOptions
+
+Cloud = Literal["aws", "gcp"]
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_NAME_LENGTH = 32
+
+
+class AcceleratorSpec(ConfigModel):
+    """The GPUs of one instance / replica, by cloud-neutral name (see the GPU catalog in the README)."""
+
+    type: str = Field(description="Cloud-neutral GPU name, e.g. `nvidia-a10g`, `nvidia-l4`, `nvidia-a100-80gb`.")
+    count: int = Field(1, ge=1, le=16, description="GPUs per instance, default 1. Each cloud offers only some counts.")
+
+    @field_validator("type")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        try:
+            accelerators.get_accelerator(value)
+        except accelerators.AcceleratorError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+
+class DeploymentConfig(ConfigModel):
+    """A model served behind one endpoint on one cloud."""
+
+    name: str = Field(
+        description=f"Lowercase slug unique in the stack (up to {MAX_NAME_LENGTH} characters); names every resource."
+    )
+    cloud: Cloud = Field(description="`aws` (SageMaker) or `gcp` (Vertex AI).")
+    image: str = Field(description="Serving container image: an ECR URI on aws, Artifact Registry / gcr.io on gcp.")
+    artifacts: str | None = Field(
+        None,
+        description="Model artifacts: s3://.../model.tar.gz on aws, gs://.../ directory on gcp; default none (baked into the image).",
+    )
+    accelerator: AcceleratorSpec | None = Field(None, description="GPUs per instance; default none (CPU only).")
+    instance_type: str | None = Field(
+        None, description="aws only: explicit SageMaker instance type overriding the catalog's choice."
+    )
+    machine_type: str | None = Field(
+        None, description="gcp only: explicit Vertex machine type overriding the catalog's choice."
+    )
+    async_inference: AsyncOptions | None = Field(
+        None,
+        alias="async",
+        description="`true`, or a mapping of async options: queue requests and write results to an output bucket; default false.",
+    )
+    scaling: ScalingConfig = Field(
+        default_factory=ScalingConfig,
+        description="Replica bounds and autoscaling; default one instance, no autoscaling.",
+    )
+    environment: dict[str, str] = Field(
+        default_factory=dict, description="Environment variables of the serving container, default none."
+    )
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Extra tags (aws) / labels (gcp) on every resource, default none."
+    )
+    sagemaker: SageMakerOptions = Field(default_factory=SageMakerOptions, description="SageMaker-only options (aws).")
+    vertex: VertexOptions = Field(default_factory=VertexOptions, description="Vertex AI-only options (gcp).")
+
+    @field_validator("async_inference", mode="before")
+    @classmethod
+    def _async_flag(cls, value: Any) -> Any:
+        if value is True:
+            return {}
+        if value is False or value is None:
+            return None
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value) or len(value) > MAX_NAME_LENGTH:
+            raise ValueError(
+                f"'{value}' is not a lowercase slug of up to {MAX_NAME_LENGTH} characters "
+                "(letters, digits and '-', starting with a letter); e.g. 'ranker' or 'text-embed'"
+            )
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [key for key in value if not ENV_NAME.match(key)]
+        if bad:
+            raise ValueError(f"{bad} are not environment variable names (letters, digits, '_')")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        reserved = [key for key in value if key.lower().startswith("aws:")]
+        if reserved:
+            raise ValueError(f"{reserved} use the reserved 'aws:' prefix; rename them")
+        long = [key for key in value if len(key) > 128 or len(str(value[key])) > 256]
+        if long:
+            raise ValueError(f"{long}: tag keys are at most 128 and values 256 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _fits_cloud(self) -> DeploymentConfig:
+        raise_if_any(sagemaker.check(self) if self.cloud == "aws" else vertex.check(self))
+        return self
+
+    @property
+    def is_async(self) -> bool:
+        """True for asynchronous inference."""
+        return self.async_inference is not None

@@ -1,0 +1,212 @@
+"""SageMaker-only options of a deployment and the rules a deployment must follow to run on SageMaker."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from pydantic import Field, field_validator
+
+from .. import accelerators
+from .base import ConfigModel
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from .deployment import DeploymentConfig
+
+ECR_IMAGE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
+    r"(?P<repository>[a-z0-9][a-z0-9._/-]*)(?::(?P<tag>[A-Za-z0-9_.-]+)|@sha256:[0-9a-f]{64})?$"
+)
+S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>.+)$")
+INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9-]+$")
+KMS_KEY = re.compile(r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})$")
+
+
+class VpcOptions(ConfigModel):
+    """Run the model containers inside your VPC (private subnets, your security groups)."""
+
+    subnet_ids: tuple[str, ...] = Field(
+        min_length=1, max_length=16, description="Subnets (`subnet-...`) for the instances."
+    )
+    security_group_ids: tuple[str, ...] = Field(min_length=1, max_length=5, description="Security groups (`sg-...`).")
+
+    @field_validator("subnet_ids")
+    @classmethod
+    def _subnets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [item for item in value if not item.startswith("subnet-")]
+        if bad:
+            raise ValueError(f"{bad} are not subnet ids; use ids like subnet-0123abcd")
+        return value
+
+    @field_validator("security_group_ids")
+    @classmethod
+    def _groups(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [item for item in value if not item.startswith("sg-")]
+        if bad:
+            raise ValueError(f"{bad} are not security group ids; use ids like sg-0123abcd")
+        return value
+
+
+class SageMakerOptions(ConfigModel):
+    """Options that exist only on SageMaker (key `sagemaker:` of a deployment)."""
+
+    variant_name: str = Field("primary", description="Name of the production variant, default `primary`.")
+    network_isolation: bool = Field(False, description="Run the container without network access, default false.")
+    vpc: VpcOptions | None = Field(
+        None, description="VPC placement of the containers, default none (SageMaker's network)."
+    )
+    kms_key: str | None = Field(
+        None,
+        description="KMS key (ARN, id or alias) encrypting the instances' storage volumes, default none.",
+    )
+    model_data_download_timeout: int | None = Field(
+        None,
+        ge=60,
+        le=3600,
+        description="Seconds allowed to download the model artifacts, default SageMaker's (1200).",
+    )
+    startup_health_check_timeout: int | None = Field(
+        None,
+        ge=60,
+        le=3600,
+        description="Seconds allowed for the container to pass /ping after start, default SageMaker's.",
+    )
+    execution_role_arn: str | None = Field(
+        None,
+        description="Use this existing execution role instead of creating a least-privilege one, default none.",
+    )
+
+    @field_validator("variant_name")
+    @classmethod
+    def _variant(cls, value: str) -> str:
+        if not re.match(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", value):
+            raise ValueError(f"'{value}' is not a valid variant name (letters, digits and '-', up to 63 characters)")
+        return value
+
+    @field_validator("kms_key")
+    @classmethod
+    def _kms(cls, value: str | None) -> str | None:
+        if value is not None and not KMS_KEY.match(value):
+            raise ValueError(f"'{value}' is not a KMS key ARN, key id or alias/NAME")
+        return value
+
+    @field_validator("execution_role_arn")
+    @classmethod
+    def _role(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$", value):
+            raise ValueError(f"'{value}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")
+        return value
+
+
+def check(deployment: DeploymentConfig) -> list[Problem]:
+    """Everything that makes ``deployment`` impossible on SageMaker, with paths relative to the deployment."""
+    problems: list[Problem] = []
+    if "vertex" in deployment.model_fields_set:
+        problems.append(
+            Problem(
+                "vertex",
+                "Vertex AI options on an aws deployment",
+                "move them under `sagemaker:` or set cloud: gcp",
+            )
+        )
+    if deployment.machine_type is not None:
+        problems.append(
+            Problem(
+                "machine_type",
+                "machine_type is the Vertex AI key",
+                "use instance_type (e.g. ml.g5.xlarge) on aws",
+            )
+        )
+    if not ECR_IMAGE.match(deployment.image):
+        problems.append(
+            Problem(
+                "image",
+                f"'{deployment.image}' is not an Amazon ECR image URI; SageMaker pulls only from ECR",
+                "push the image to ECR and use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG",
+            )
+        )
+    if deployment.artifacts is not None and not S3_URI.match(deployment.artifacts):
+        scheme = deployment.artifacts.split("://", 1)[0] if "://" in deployment.artifacts else "no scheme"
+        problems.append(
+            Problem(
+                "artifacts",
+                f"'{deployment.artifacts}' is not an S3 URI ({scheme}); SageMaker loads artifacts from S3",
+                "copy the artifacts to S3 and use s3://BUCKET/KEY/model.tar.gz",
+            )
+        )
+    problems += _instance_problems(deployment)
+    scaling = deployment.scaling
+    if scaling.min == 0 and deployment.async_inference is None:
+        problems.append(
+            Problem(
+                "scaling.min",
+                "0 is not supported on a real-time SageMaker endpoint (it needs at least one instance)",
+                "set min: 1, or `async: true` to scale to zero between requests",
+            )
+        )
+    if scaling.metric == "backlog" and deployment.async_inference is None:
+        problems.append(
+            Problem(
+                "scaling.metric",
+                "backlog counts queued asynchronous requests and exists only on async endpoints",
+                "set `async: true`, or choose invocations / concurrency for a real-time endpoint",
+            )
+        )
+    if scaling.metric == "gpu" and deployment.accelerator is None and _catalog_gpu(deployment) is None:
+        problems.append(
+            Problem(
+                "scaling.metric",
+                "gpu on a CPU-only instance never moves",
+                "add accelerator: {type: ...} or use cpu / invocations",
+            )
+        )
+    return problems
+
+
+def _catalog_gpu(deployment: DeploymentConfig) -> tuple[str, int] | None:
+    if deployment.instance_type is None:
+        return None
+    return accelerators.gpu_count_of_sagemaker_instance(deployment.instance_type)
+
+
+def _instance_problems(deployment: DeploymentConfig) -> list[Problem]:
+    problems: list[Problem] = []
+    accelerator = deployment.accelerator
+    if deployment.instance_type is not None and not INSTANCE_TYPE.match(deployment.instance_type):
+        problems.append(
+            Problem(
+                "instance_type",
+                f"'{deployment.instance_type}' is not a SageMaker instance type",
+                "use a name like ml.g5.xlarge",
+            )
+        )
+        return problems
+    if accelerator is None:
+        return problems
+    try:
+        catalog_type = accelerators.sagemaker_instance_type(accelerator.type, accelerator.count)
+    except accelerators.AcceleratorError as error:
+        path = "accelerator.count" if accelerator.type in accelerators.CATALOG else "accelerator.type"
+        problems.append(Problem(path, str(error)))
+        return problems
+    if deployment.instance_type is not None:
+        found = accelerators.gpu_count_of_sagemaker_instance(deployment.instance_type)
+        if found is not None and found != (accelerator.type, accelerator.count):
+            problems.append(
+                Problem(
+                    "instance_type",
+                    f"{deployment.instance_type} has {found[1]} x {found[0]}, not {accelerator.count} x {accelerator.type}",
+                    f"remove instance_type to get {catalog_type}, or change the accelerator",
+                )
+            )
+    return problems
+
+
+def instance_type(deployment: DeploymentConfig) -> str:
+    """The SageMaker instance type: the explicit override, the catalog's choice for the GPU, or the CPU default."""
+    if deployment.instance_type is not None:
+        return deployment.instance_type
+    if deployment.accelerator is not None:
+        return accelerators.sagemaker_instance_type(deployment.accelerator.type, deployment.accelerator.count)
+    return accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE

@@ -1,0 +1,200 @@
+"""Autoscaling settings of a deployment: replica bounds, the cloud-neutral metric, cooldowns, schedules."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import SLUG, ConfigModel
+from .problems import Problem, raise_if_any
+
+Metric = Literal["invocations", "concurrency", "cpu", "gpu", "backlog"]
+"""Cloud-neutral scaling metrics; each cloud maps them to its own metric or refuses them."""
+
+METRIC_MEANING: dict[str, str] = {
+    "invocations": "requests per instance per minute",
+    "concurrency": "in-flight requests per instance",
+    "cpu": "average CPU utilisation in percent",
+    "gpu": "average GPU utilisation (duty cycle) in percent",
+    "backlog": "queued asynchronous requests per instance",
+}
+
+DEFAULT_TARGETS: dict[str, float] = {"cpu": 70.0, "gpu": 70.0, "backlog": 5.0}
+"""Targets used when ``scaling.target`` is absent. ``invocations`` and ``concurrency`` have no safe default."""
+
+_SCHEDULE = re.compile(
+    r"^(cron\(([^ )]+ ){5}[^ )]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$"
+)
+
+
+class ScheduledScaling(ConfigModel):
+    """A scheduled change of the replica bounds (SageMaker only), e.g. a larger floor during office hours."""
+
+    name: str = Field(description="Slug naming the schedule, unique within the deployment.")
+    schedule: str = Field(
+        description="When it applies: `cron(m h dom mon dow year)`, `rate(N unit)` or `at(yyyy-mm-ddThh:mm:ss)`, "
+        "as Application Auto Scaling takes it."
+    )
+    timezone: str = Field("UTC", description="IANA time zone of the schedule, default `UTC`.")
+    min: int | None = Field(None, ge=0, description="Replica floor from this time on; unchanged when absent.")
+    max: int | None = Field(None, ge=1, description="Replica ceiling from this time on; unchanged when absent.")
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value) or len(value) > 40:
+            raise ValueError(f"'{value}' is not a slug (lowercase letters, digits and '-', up to 40 characters)")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _expression(cls, value: str) -> str:
+        if not _SCHEDULE.match(value.strip()):
+            raise ValueError(
+                f"'{value}' is not a schedule expression; use cron(0 8 ? * MON-FRI *), rate(1 hour) "
+                "or at(2026-12-24T18:00:00)"
+            )
+        return value.strip()
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'; use an IANA name such as Europe/Paris or UTC") from None
+        return value
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ScheduledScaling:
+        problems = []
+        if self.min is None and self.max is None:
+            problems.append(Problem("min", "a schedule must set min, max or both", "add min and/or max"))
+        if self.min is not None and self.max is not None and self.min > self.max:
+            problems.append(Problem("max", f"max ({self.max}) is below min ({self.min})", "raise max or lower min"))
+        raise_if_any(problems)
+        return self
+
+
+class ScalingConfig(ConfigModel):
+    """Replica bounds and the target-tracking policy of a deployment."""
+
+    min: int = Field(
+        1,
+        ge=0,
+        description="Fewest instances / replicas, default 1. 0 only on asynchronous SageMaker endpoints.",
+    )
+    max: int = Field(
+        1,
+        ge=1,
+        description="Most instances / replicas, default 1. Autoscaling is declared only when max > min.",
+    )
+    metric: Metric | None = Field(
+        None,
+        description="What to track when max > min: `invocations` (requests per instance per minute), `concurrency` "
+        "(in-flight requests per instance), `cpu` (%), `gpu` (%), `backlog` (queued async requests per instance). "
+        "Required when max > min.",
+    )
+    target: float | None = Field(
+        None,
+        gt=0,
+        description="Target value of the metric per instance. Defaults: cpu 70, gpu 70, backlog 5; required for "
+        "invocations (or give max_rps_per_instance) and concurrency.",
+    )
+    max_rps_per_instance: float | None = Field(
+        None,
+        gt=0,
+        description="For `invocations` only: the requests per second one instance sustains (from a load test). The "
+        "target becomes max_rps_per_instance x 60 x safety_factor.",
+    )
+    safety_factor: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Fraction of max_rps_per_instance to aim for, default 0.5 (leaves headroom for the 3-8 min scale-out).",
+    )
+    scale_out_cooldown: int = Field(
+        60,
+        ge=0,
+        le=86400,
+        description="Seconds after a scale-out before the next one, default 60 (SageMaker only).",
+    )
+    scale_in_cooldown: int = Field(
+        300,
+        ge=0,
+        le=86400,
+        description="Seconds after a scale-in before the next one, default 300 (SageMaker only).",
+    )
+    disable_scale_in: bool = Field(
+        False, description="Never remove instances automatically, default false (SageMaker only)."
+    )
+    schedules: tuple[ScheduledScaling, ...] = Field(
+        (), description="Scheduled changes of min/max (SageMaker only), default none."
+    )
+
+    @property
+    def autoscaled(self) -> bool:
+        """True when the bounds leave room to scale, so a policy is declared."""
+        return self.max > self.min
+
+    @property
+    def resolved_target(self) -> float | None:
+        """The per-instance target in the metric's own unit, derived from the defaults or max_rps_per_instance."""
+        if self.target is not None:
+            return self.target
+        if self.metric == "invocations" and self.max_rps_per_instance is not None:
+            return round(self.max_rps_per_instance * 60 * self.safety_factor, 3)
+        return DEFAULT_TARGETS.get(self.metric or "")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ScalingConfig:
+        problems = []
+        if self.min > self.max:
+            problems.append(
+                Problem(
+                    "max",
+                    f"max ({self.max}) is below min ({self.min})",
+                    f"set max to at least {self.min}, or lower min",
+                )
+            )
+        if self.autoscaled and self.metric is None:
+            problems.append(
+                Problem(
+                    "metric",
+                    "required when max > min",
+                    "choose one of invocations, concurrency, cpu, gpu, backlog",
+                )
+            )
+        if self.max_rps_per_instance is not None and self.metric != "invocations":
+            problems.append(
+                Problem(
+                    "max_rps_per_instance",
+                    "applies only to metric invocations",
+                    "remove it or set metric: invocations",
+                )
+            )
+        if self.max_rps_per_instance is not None and self.target is not None:
+            problems.append(
+                Problem("target", "give either target or max_rps_per_instance, not both", "remove one of them")
+            )
+        if self.metric in ("invocations", "concurrency") and self.resolved_target is None:
+            unit = METRIC_MEANING[self.metric]
+            extra = " or max_rps_per_instance" if self.metric == "invocations" else ""
+            problems.append(Problem("target", f"required for metric {self.metric} ({unit})", f"set target{extra}"))
+        if self.metric in ("cpu", "gpu") and self.target is not None and self.target > 100:
+            problems.append(Problem("target", f"{self.target} is not a percentage", "use a value between 1 and 100"))
+        names = [s.name for s in self.schedules]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                problems.append(
+                    Problem(
+                        f"schedules[{index}].name",
+                        f"duplicate schedule name '{name}'",
+                        "give each schedule its own name",
+                    )
+                )
+        raise_if_any(problems)
+        return self

@@ -1,0 +1,211 @@
+"""The whole `ml-serving:` namespace of a stack file, and how it is read from a file or from Pulumi config."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from .base import ConfigModel
+from .deployment import DeploymentConfig
+from .problems import ConfigError, Problem, ProblemsError, config_error_from_validation, raise_if_any
+
+NAMESPACE = "ml-serving"
+
+
+class StackDefaults(ConfigModel):
+    """Keys shared by every deployment of the stack (`ml-serving:defaults`); a deployment's own keys win.
+
+    Mappings (`scaling`, `tags`, `environment`, `sagemaker`, `vertex`, `async`) are merged key by key.
+    """
+
+    cloud: str | None = Field(None, description="Default cloud of the deployments.")
+    image: str | None = Field(None, description="Default serving image.")
+    accelerator: dict[str, Any] | None = Field(None, description="Default accelerator.")
+    scaling: dict[str, Any] | None = Field(None, description="Default scaling keys.")
+    environment: dict[str, str] | None = Field(None, description="Environment variables for every deployment.")
+    tags: dict[str, str] | None = Field(None, description="Tags / labels on every resource of the stack.")
+    sagemaker: dict[str, Any] | None = Field(None, description="Default SageMaker options.")
+    vertex: dict[str, Any] | None = Field(None, description="Default Vertex AI options.")
+    async_inference: Any = Field(None, alias="async", description="Default async setting.")
+
+
+class StackConfig(ConfigModel):
+    """A validated stack: its deployments plus the provider settings they need."""
+
+    stack: str = Field(description="Stack name (`dev` for stacks/Pulumi.dev.yaml).")
+    deployments: tuple[DeploymentConfig, ...] = Field(
+        description="The deployments of the stack, `ml-serving:deployments`."
+    )
+    aws_region: str | None = Field(None, description="`aws:region`, required when a deployment uses aws.")
+    gcp_project: str | None = Field(None, description="`gcp:project`, required when a deployment uses gcp.")
+    gcp_region: str | None = Field(None, description="`gcp:region`, required when a deployment uses gcp.")
+
+    @model_validator(mode="after")
+    def _stack_rules(self) -> StackConfig:
+        problems: list[Problem] = []
+        seen: dict[str, int] = {}
+        for index, deployment in enumerate(self.deployments):
+            if deployment.name in seen:
+                problems.append(
+                    Problem(
+                        f"deployments[{index}].name",
+                        f"'{deployment.name}' is already used by deployments[{seen[deployment.name]}]",
+                        "give every deployment its own name",
+                    )
+                )
+            seen.setdefault(deployment.name, index)
+        clouds = {deployment.cloud for deployment in self.deployments}
+        if "aws" in clouds and not self.aws_region:
+            problems.append(
+                Problem(
+                    "aws:region",
+                    "required by the aws deployments",
+                    "add `aws:region: eu-west-1` (your region) under config",
+                )
+            )
+        for key, value in (("gcp:project", self.gcp_project), ("gcp:region", self.gcp_region)):
+            if "gcp" in clouds and not value:
+                problems.append(Problem(key, "required by the gcp deployments", f"add `{key}: ...` under config"))
+        raise_if_any(problems)
+        return self
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """Deep-merge two mappings: keys of ``override`` win, nested mappings merge."""
+    if isinstance(base, Mapping) and isinstance(override, Mapping):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _merge(base.get(key), value) if key in base else value
+        return merged
+    return copy.deepcopy(override)
+
+
+def _all_keys() -> set[str]:
+    """Every key the stack file accepts, for did-you-mean hints."""
+    keys: set[str] = set()
+    pending: list[type[BaseModel]] = [StackConfig, StackDefaults]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            keys.add(field.alias or name)
+            for candidate in _models_in(field.annotation):
+                pending.append(candidate)
+    return keys
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    found = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+    for argument in getattr(annotation, "__args__", ()) or ():
+        found += _models_in(argument)
+    return found
+
+
+def load_stack_config(values: Mapping[str, Any], stack: str, source: str | None = None) -> StackConfig:
+    """Validate the config of one stack.
+
+    Args:
+        values: config keys as in the stack file's ``config:`` mapping (``ml-serving:deployments``, ``aws:region``...).
+        stack: the stack name.
+        source: how to name the stack file in messages, default ``stacks/Pulumi.<stack>.yaml``.
+
+    Raises:
+        ConfigError: listing every problem, with key paths and fixes.
+    """
+    source = source or f"stacks/Pulumi.{stack}.yaml"
+    problems: list[Problem] = []
+    unknown = [
+        key
+        for key in values
+        if key.startswith(f"{NAMESPACE}:") and key not in (f"{NAMESPACE}:deployments", f"{NAMESPACE}:defaults")
+    ]
+    for key in unknown:
+        problems.append(Problem(key, "unknown key", f"use {NAMESPACE}:deployments and {NAMESPACE}:defaults"))
+    raw_defaults = values.get(f"{NAMESPACE}:defaults") or {}
+    try:
+        StackDefaults.model_validate(raw_defaults)
+    except ValidationError as error:
+        problems += config_error_from_validation(source, error, _all_keys(), prefix="defaults").problems
+        raw_defaults = {}
+    deployments = values.get(f"{NAMESPACE}:deployments")
+    if deployments is None:
+        problems.append(
+            Problem("deployments", "no deployments", f"add {NAMESPACE}:deployments with at least one deployment")
+        )
+        deployments = []
+    elif not isinstance(deployments, list):
+        problems.append(
+            Problem(
+                "deployments",
+                f"must be a list of deployments, got {type(deployments).__name__}",
+                "write it as a YAML list (- name: ...)",
+            )
+        )
+        deployments = []
+    merged = [_merge(raw_defaults, item) if isinstance(item, Mapping) else item for item in deployments]
+    try:
+        if problems:
+            raise ConfigError(source, problems)
+        return StackConfig.model_validate(
+            {
+                "stack": stack,
+                "deployments": merged,
+                "aws_region": values.get("aws:region"),
+                "gcp_project": values.get("gcp:project"),
+                "gcp_region": values.get("gcp:region"),
+            }
+        )
+    except ValidationError as error:
+        problems += config_error_from_validation(source, error, _all_keys()).problems
+    except ProblemsError as error:  # pragma: no cover - pydantic wraps these; kept for direct calls
+        problems += error.problems
+    raise ConfigError(source, [_provider_key(p) for p in problems])
+
+
+def _provider_key(problem: Problem) -> Problem:
+    """Report provider settings by their stack-file key (``aws:region``), not the model field."""
+    for prefix in ("aws:", "gcp:"):
+        if problem.path.startswith(prefix):
+            return problem
+    return problem
+
+
+def read_stack_file(path: str | Path) -> dict[str, Any]:
+    """The ``config:`` mapping of a Pulumi stack file, values as written (objects stay objects)."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        document = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(str(path), [Problem("", f"not valid YAML: {error}", "fix the YAML syntax")]) from None
+    if not isinstance(document, Mapping):
+        raise ConfigError(str(path), [Problem("", "the file is not a YAML mapping", "start with `config:`")])
+    config = document.get("config") or {}
+    if not isinstance(config, Mapping):
+        raise ConfigError(
+            str(path), [Problem("config", "must be a mapping of keys", "indent the keys under `config:`")]
+        )
+    return {str(key): value for key, value in config.items()}
+
+
+def stack_name_of(path: str | Path) -> str:
+    """``stacks/Pulumi.prod.yaml`` -> ``prod``."""
+    name = Path(path).name
+    for suffix in (".yaml", ".yml"):
+        if name.startswith("Pulumi.") and name.endswith(suffix):
+            return name[len("Pulumi.") : -len(suffix)]
+    raise ConfigError(str(path), [Problem("", "a stack file is named Pulumi.<stack>.yaml", "rename the file")])
+
+
+def load_stack_file(path: str | Path) -> StackConfig:
+    """Read and validate a stack file; the stack name comes from the file name."""
+    return load_stack_config(read_stack_file(path), stack_name_of(path), source=str(path))
