@@ -10,13 +10,13 @@ identical results.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import runpy
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from pulumi.runtime import mocks as sdk_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import wait_for_rpcs
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 MOCK_ACCOUNT = "123456789012"
 """AWS account id of the mock runtime."""
@@ -364,14 +364,17 @@ def run_program(
         outputs = getattr(root, "outputs", {})
         resolved.update(await pulumi.Output.from_input(outputs).future() or {})
 
+    # The SDK runs monitor calls on executor threads that each open an event loop. A fresh executor per run,
+    # shut down at its end, closes those loops with their threads instead of at interpreter exit (where asyncio
+    # complains on stderr), and keeps runs in one process independent.
+    executor = ThreadPoolExecutor(thread_name_prefix="mock-runtime")
+    _ensure_event_loop().set_default_executor(executor)
     try:
         _sync_await(main())
     finally:
         settings.SETTINGS.rpc_manager.clear()
         settings.SETTINGS.outputs.clear()
-        # The SDK runs monitor calls on executor threads that each open an event loop; ending the threads now
-        # closes those loops cleanly instead of at interpreter exit (where asyncio complains on stderr).
-        _sync_await(asyncio.get_event_loop().shutdown_default_executor())
+        executor.shutdown(wait=True)
     stack_urn = f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
     resources = [DeclaredResource(stack_urn, STACK_TYPE, f"{project}-{stack}", None, {}, custom=False)]
     resources += sorted(monitor.declared, key=lambda r: r.urn)

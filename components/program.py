@@ -6,7 +6,8 @@ can call :func:`declare_deployments` with a :class:`~components.config.StackConf
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import pulumi
 
@@ -35,18 +36,27 @@ def stack_config_from_pulumi() -> StackConfig:
         raise pulumi.RunError(str(error)) from None
 
 
-def declare_deployments(stack: StackConfig) -> dict[str, pulumi.ComponentResource]:
+class DeploymentComponent(Protocol):
+    """What every cloud's deployment component offers the program."""
+
+    def outputs(self) -> Mapping[str, pulumi.Output[Any]]:
+        """The outputs exported for the deployment."""
+        ...
+
+
+def declare_deployments(stack: StackConfig) -> dict[str, DeploymentComponent]:
     """Declare one component per deployment and export its outputs under the deployment's name."""
-    components: dict[str, pulumi.ComponentResource] = {}
+    components: dict[str, DeploymentComponent] = {}
     for deployment in stack.deployments:
+        component: DeploymentComponent
         if deployment.cloud == "aws":
             component = SageMakerDeployment(deployment.name, deployment)
         else:
-            from .gcp import VertexDeployment
+            from .gcp import VertexDeployment  # type: ignore[attr-defined]
 
             component = VertexDeployment(
                 deployment.name, deployment, project=stack.gcp_project, region=stack.gcp_region
             )
-        pulumi.export(deployment.name, component.outputs())  # type: ignore[attr-defined]
+        pulumi.export(deployment.name, component.outputs())
         components[deployment.name] = component
     return components

@@ -64,7 +64,7 @@ class ConfigError(Exception):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"{self.source}: {count} {noun} in the ml-serving config; nothing was declared."]
-        lines += [f"  - {problem}" for problem in self.problems]
+        lines += ["  - " + str(problem).replace("\n", "\n      ") for problem in self.problems]
         return "\n".join(lines)
 
 

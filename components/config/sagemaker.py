@@ -118,23 +118,7 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
                 "use instance_type (e.g. ml.g5.xlarge) on aws",
             )
         )
-    if not ECR_IMAGE.match(deployment.image):
-        problems.append(
-            Problem(
-                "image",
-                f"'{deployment.image}' is not an Amazon ECR image URI; SageMaker pulls only from ECR",
-                "push the image to ECR and use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG",
-            )
-        )
-    if deployment.artifacts is not None and not S3_URI.match(deployment.artifacts):
-        scheme = deployment.artifacts.split("://", 1)[0] if "://" in deployment.artifacts else "no scheme"
-        problems.append(
-            Problem(
-                "artifacts",
-                f"'{deployment.artifacts}' is not an S3 URI ({scheme}); SageMaker loads artifacts from S3",
-                "copy the artifacts to S3 and use s3://BUCKET/KEY/model.tar.gz",
-            )
-        )
+    problems += location_problems(deployment.image, deployment.artifacts)
     problems += _instance_problems(deployment)
     scaling = deployment.scaling
     if scaling.min == 0 and deployment.async_inference is None:
@@ -164,6 +148,29 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
     return problems
 
 
+def location_problems(image: object, artifacts: object) -> list[Problem]:
+    """Image and artifact locations SageMaker cannot use (also run on raw values of a deployment that failed)."""
+    problems: list[Problem] = []
+    if isinstance(image, str) and not ECR_IMAGE.match(image):
+        problems.append(
+            Problem(
+                "image",
+                f"'{image}' is not an Amazon ECR image URI; SageMaker pulls only from ECR",
+                "push the image to ECR and use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG",
+            )
+        )
+    if isinstance(artifacts, str) and not S3_URI.match(artifacts):
+        scheme = artifacts.split("://", 1)[0] if "://" in artifacts else "no scheme"
+        problems.append(
+            Problem(
+                "artifacts",
+                f"'{artifacts}' is not an S3 URI ({scheme}); SageMaker loads artifacts from S3",
+                "copy the artifacts to S3 and use s3://BUCKET/KEY/model.tar.gz",
+            )
+        )
+    return problems
+
+
 def _catalog_gpu(deployment: DeploymentConfig) -> tuple[str, int] | None:
     if deployment.instance_type is None:
         return None
@@ -187,7 +194,8 @@ def _instance_problems(deployment: DeploymentConfig) -> list[Problem]:
     try:
         catalog_type = accelerators.sagemaker_instance_type(accelerator.type, accelerator.count)
     except accelerators.AcceleratorError as error:
-        path = "accelerator.count" if accelerator.type in accelerators.CATALOG else "accelerator.type"
+        offered = accelerators.get_accelerator(accelerator.type).sagemaker
+        path = "accelerator.count" if offered else "accelerator.type"
         problems.append(Problem(path, str(error)))
         return problems
     if deployment.instance_type is not None:

@@ -79,6 +79,13 @@ class ScheduledScaling(ConfigModel):
         return self
 
 
+def bound_problems(low: object, high: object) -> list[Problem]:
+    """min above max (also run on raw values of a deployment that failed validation)."""
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        return [Problem("max", f"max ({high}) is below min ({low})", f"set max to at least {low}, or lower min")]
+    return []
+
+
 class ScalingConfig(ConfigModel):
     """Replica bounds and the target-tracking policy of a deployment."""
 

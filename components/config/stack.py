@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from . import sagemaker as sagemaker_rules
+from . import vertex as vertex_rules
 from .base import ConfigModel
 from .deployment import DeploymentConfig
-from .problems import ConfigError, Problem, ProblemsError, config_error_from_validation, raise_if_any
+from .problems import ConfigError, Problem, config_error_from_validation, raise_if_any
+from .scaling import bound_problems
 
 NAMESPACE = "ml-serving"
 
@@ -167,17 +171,45 @@ def load_stack_config(values: Mapping[str, Any], stack: str, source: str | None 
         )
     except ValidationError as error:
         problems += config_error_from_validation(source, error, _all_keys()).problems
-    except ProblemsError as error:  # pragma: no cover - pydantic wraps these; kept for direct calls
-        problems += error.problems
-    raise ConfigError(source, [_provider_key(p) for p in problems])
+        problems += [p for p in _raw_problems(merged) if p not in problems]
+    raise ConfigError(source, sorted(problems, key=_order))
 
 
-def _provider_key(problem: Problem) -> Problem:
-    """Report provider settings by their stack-file key (``aws:region``), not the model field."""
-    for prefix in ("aws:", "gcp:"):
-        if problem.path.startswith(prefix):
-            return problem
-    return problem
+def _order(problem: Problem) -> tuple[int, str]:
+    """Report problems deployment by deployment, in file order."""
+    match = re.match(r"^deployments\[(\d+)\]", problem.path)
+    return (int(match.group(1)) if match else -1, problem.path)
+
+
+def _raw_problems(deployments: list[Any]) -> list[Problem]:
+    """Checks that need only raw values, run when validation failed, so that a deployment with one bad key
+    still reports its other problems (duplicate names, locations that do not fit the cloud, min above max)."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(deployments):
+        if not isinstance(raw, Mapping):
+            continue
+        prefix = f"deployments[{index}]"
+        name = raw.get("name")
+        if isinstance(name, str):
+            if name in seen:
+                problems.append(
+                    Problem(
+                        f"{prefix}.name",
+                        f"'{name}' is already used by deployments[{seen[name]}]",
+                        "give every deployment its own name",
+                    )
+                )
+            seen.setdefault(name, index)
+        rules = {"aws": sagemaker_rules, "gcp": vertex_rules}.get(str(raw.get("cloud")))
+        if rules is not None:
+            problems += [p.under(prefix) for p in rules.location_problems(raw.get("image"), raw.get("artifacts"))]
+        scaling = raw.get("scaling")
+        if isinstance(scaling, Mapping):
+            problems += [
+                p.under(f"{prefix}.scaling") for p in bound_problems(scaling.get("min", 1), scaling.get("max", 1))
+            ]
+    return problems
 
 
 def read_stack_file(path: str | Path) -> dict[str, Any]:

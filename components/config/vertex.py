@@ -97,23 +97,7 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
                 "use machine_type (e.g. g2-standard-8) on gcp",
             )
         )
-    if not VERTEX_IMAGE.match(deployment.image):
-        problems.append(
-            Problem(
-                "image",
-                f"'{deployment.image}' is not an Artifact Registry or Container Registry image; Vertex AI pulls only from those",
-                "push the image to REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG",
-            )
-        )
-    if deployment.artifacts is not None and not GCS_URI.match(deployment.artifacts):
-        scheme = deployment.artifacts.split("://", 1)[0] if "://" in deployment.artifacts else "no scheme"
-        problems.append(
-            Problem(
-                "artifacts",
-                f"'{deployment.artifacts}' is not a Cloud Storage URI ({scheme}); Vertex AI loads artifacts from GCS",
-                "copy the artifacts to gs://BUCKET/PATH/ (a directory)",
-            )
-        )
+    problems += location_problems(deployment.image, deployment.artifacts)
     problems += _machine_problems(deployment)
     problems += _scaling_problems(deployment)
     for key, value in deployment.tags.items():
@@ -128,6 +112,29 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
     return problems
 
 
+def location_problems(image: object, artifacts: object) -> list[Problem]:
+    """Image and artifact locations Vertex AI cannot use (also run on raw values of a deployment that failed)."""
+    problems: list[Problem] = []
+    if isinstance(image, str) and not VERTEX_IMAGE.match(image):
+        problems.append(
+            Problem(
+                "image",
+                f"'{image}' is not an Artifact Registry or Container Registry image; Vertex AI pulls only from those",
+                "push the image to REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG",
+            )
+        )
+    if isinstance(artifacts, str) and not GCS_URI.match(artifacts):
+        scheme = artifacts.split("://", 1)[0] if "://" in artifacts else "no scheme"
+        problems.append(
+            Problem(
+                "artifacts",
+                f"'{artifacts}' is not a Cloud Storage URI ({scheme}); Vertex AI loads artifacts from GCS",
+                "copy the artifacts to gs://BUCKET/PATH/ (a directory)",
+            )
+        )
+    return problems
+
+
 def _machine_problems(deployment: DeploymentConfig) -> list[Problem]:
     accelerator = deployment.accelerator
     if accelerator is None:
@@ -135,7 +142,8 @@ def _machine_problems(deployment: DeploymentConfig) -> list[Problem]:
     try:
         accelerators.vertex_machine(accelerator.type, accelerator.count)
     except accelerators.AcceleratorError as error:
-        path = "accelerator.count" if accelerator.type in accelerators.CATALOG else "accelerator.type"
+        offered = accelerators.get_accelerator(accelerator.type).vertex
+        path = "accelerator.count" if offered else "accelerator.type"
         return [Problem(path, str(error))]
     return []
 

@@ -144,9 +144,7 @@ def catalog_sagemaker_rows() -> list[tuple[str, int, str]]:
 
 @pytest.mark.parametrize(("name", "count", "instance_type"), catalog_sagemaker_rows())
 def test_catalog_sagemaker_types_are_in_botocore_enum(name: str, count: int, instance_type: str) -> None:
-    assert instance_type in sagemaker_enum(), (
-        f"{name} x{count}: {instance_type} is not a SageMaker hosting type"
-    )
+    assert instance_type in sagemaker_enum(), f"{name} x{count}: {instance_type} is not a SageMaker hosting type"
 
 
 def test_default_cpu_instance_is_in_botocore_enum_and_has_no_gpu() -> None:
@@ -160,9 +158,7 @@ def test_gpu_family_table_matches_botocore_enum_both_ways() -> None:
     stale = sorted(set(table) - enum)
     assert not stale, f"in the GPU table but not in botocore's enum: {stale}"
     unknown_sizes = sorted(t for t in enum if split_type(t)[0] in SAGEMAKER_GPU_FAMILIES and t not in table)
-    assert not unknown_sizes, (
-        f"new sizes of catalog GPU families in botocore, add their GPU count: {unknown_sizes}"
-    )
+    assert not unknown_sizes, f"new sizes of catalog GPU families in botocore, add their GPU count: {unknown_sizes}"
 
 
 def test_every_accelerated_sagemaker_type_is_classified() -> None:
@@ -190,9 +186,7 @@ def test_reverse_lookup_agrees_with_gpu_table(instance_type: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "count", "instance_type"), catalog_sagemaker_rows())
-def test_catalog_sagemaker_type_is_the_smallest_with_that_gpu_count(
-    name: str, count: int, instance_type: str
-) -> None:
+def test_catalog_sagemaker_type_is_the_smallest_with_that_gpu_count(name: str, count: int, instance_type: str) -> None:
     assert table_instances()[instance_type] == (name, count)
     family, size = split_type(instance_type)
     sizes = SAGEMAKER_GPU_FAMILIES[family][1]
@@ -313,17 +307,13 @@ def test_vertex_gpu_count_matches_machine(
         assert machine in VERTEX_N1_MACHINES, f"{machine} is not an N1 type Vertex inference accepts"
         vcpus = int(machine.rsplit("-", 1)[1])
         assert acc_type is not None
-        assert vcpus <= N1_MAX_VCPUS[(acc_type, acc_count)], (
-            f"{machine} has too many vCPUs for {acc_count} GPUs"
-        )
+        assert vcpus <= N1_MAX_VCPUS[(acc_type, acc_count)], f"{machine} has too many vCPUs for {acc_count} GPUs"
 
 
 @pytest.mark.parametrize(
     ("name", "count", "machine"), [(n, c, m) for n, c, m, _, _ in VERTEX_ROWS if m in VERTEX_G_SERIES_GPUS]
 )
-def test_vertex_g_series_machine_is_the_smallest_with_that_gpu_count(
-    name: str, count: int, machine: str
-) -> None:
+def test_vertex_g_series_machine_is_the_smallest_with_that_gpu_count(name: str, count: int, machine: str) -> None:
     # A2/A3/A4 have one machine per GPU count; G2/G4 have several (more vCPUs) for one GPU.
     family = machine_family(machine)
     same_count = [m for m, g in VERTEX_G_SERIES_GPUS.items() if machine_family(m) == family and g == count]
