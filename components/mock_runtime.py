@@ -53,7 +53,6 @@ AUTO_NAMED: dict[str, str] = {
     "aws:appautoscaling/scheduledAction:ScheduledAction": "name",
     "aws:kms/alias:Alias": "name",
     "gcp:storage/bucket:Bucket": "name",
-    "gcp:vertex/aiEndpoint:AiEndpoint": "name",
 }
 
 
@@ -172,9 +171,21 @@ class CloudLikeMocks(sdk_mocks.Mocks):
             return str(state.get("dashboardName"))
         if typ.startswith("gcp:"):
             return self._gcp_outputs(typ, logical, state)
-        if typ == "pulumi-python:dynamic:Resource":
-            return f"{logical}-{_suffix(typ, logical)}"
+        if typ.startswith("pulumi-python:dynamic"):
+            return self._vertex_model_outputs(typ, logical, state)
         return name if "name" in state else f"{logical}-{_suffix(typ, logical)}"
+
+    def _vertex_model_outputs(self, typ: str, logical: str, state: dict[str, Any]) -> str:
+        """What the Vertex model deployment resource reports after create (ids Vertex assigns)."""
+        if "image_uri" in state and "endpoint" in state:
+            region = state.get("region") or self.gcp_region
+            model_id = str(int(_suffix(typ, logical, "model", length=15), 16))
+            state["model"] = f"projects/{MOCK_PROJECT_NUMBER}/locations/{region}/models/{model_id}"
+            state["model_version_id"] = "1"
+            state["deployed_model_id"] = str(int(_suffix(typ, logical, "deployed", length=15), 16))
+            state["deployment_key"] = _suffix(typ, logical, "key", length=16)
+            return f"{state['endpoint']}/deployedModels/{state['deployed_model_id']}"
+        return f"{logical}-{_suffix(typ, logical)}"
 
     def _gcp_outputs(self, typ: str, logical: str, state: dict[str, Any]) -> str:
         project = state.get("project") or self.gcp_project
@@ -195,6 +206,12 @@ class CloudLikeMocks(sdk_mocks.Mocks):
             state.setdefault("selfLink", f"https://www.googleapis.com/storage/v1/b/{state['name']}")
             return str(state["name"])
         if typ == "gcp:vertex/aiEndpoint:AiEndpoint":
+            # Vertex assigns numeric endpoint ids (at most 10 digits, no leading zero).
+            state.setdefault("name", str(1_000_000_000 + int(_suffix(typ, logical, length=8), 16) % 9_000_000_000))
+            if state.get("dedicatedEndpointEnabled"):
+                state.setdefault(
+                    "dedicatedEndpointDns", f"{state['name']}.{location}-{MOCK_PROJECT_NUMBER}.prediction.vertexai.goog"
+                )
             return f"projects/{project}/locations/{location}/endpoints/{state['name']}"
         if "name" in state:
             return str(state["name"])
@@ -367,14 +384,16 @@ def run_program(
     # The SDK runs monitor calls on executor threads that each open an event loop. A fresh executor per run,
     # shut down at its end, closes those loops with their threads instead of at interpreter exit (where asyncio
     # complains on stderr), and keeps runs in one process independent.
+    loop = _ensure_event_loop()
     executor = ThreadPoolExecutor(thread_name_prefix="mock-runtime")
-    _ensure_event_loop().set_default_executor(executor)
+    loop.set_default_executor(executor)
     try:
         _sync_await(main())
     finally:
         settings.SETTINGS.rpc_manager.clear()
         settings.SETTINGS.outputs.clear()
         executor.shutdown(wait=True)
+        loop.set_default_executor(ThreadPoolExecutor())  # threads start lazily; later users of the loop need one
     stack_urn = f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
     resources = [DeclaredResource(stack_urn, STACK_TYPE, f"{project}-{stack}", None, {}, custom=False)]
     resources += sorted(monitor.declared, key=lambda r: r.urn)

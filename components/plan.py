@@ -5,6 +5,9 @@ Usage (from the Pulumi project's directory)::
     python -m components.plan --stack dev            # readable tree
     python -m components.plan --stack dev --json     # machine-readable plan
     python -m components.plan --config-file path/to/Pulumi.test.yaml
+    python -m components.plan --diff base.json head.json           # compare two JSON plans
+    python -m components.plan --diff origin/main --stack prod      # working tree against a git revision
+    python -m components.plan --diff origin/main --all-stacks      # every stack file (the pull-request comment)
 
 The stack file is validated first (every problem reported at once, exit code 2); the program then runs under
 the shared mock runtime (:mod:`components.mock_runtime`). The output is deterministic.
@@ -13,16 +16,22 @@ the shared mock runtime (:mod:`components.mock_runtime`). The output is determin
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import subprocess
 import sys
+import tarfile
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .config import ConfigError, load_stack_config, read_stack_file, stack_name_of
+from .config import NAMESPACE, ConfigError, load_stack_config, read_stack_file, stack_name_of
 from .mock_runtime import Plan, run_main
+from .plan_diff import diff_plans, render_diff
 
 EXIT_INVALID_CONFIG = 2
 
@@ -38,7 +47,8 @@ def plan_stack_file(config_file: Path, project_dir: Path) -> Plan:
     project, _ = project_settings(project_dir)
     stack = stack_name_of(config_file)
     values = read_stack_file(config_file)
-    load_stack_config(values, stack, source=str(config_file))
+    if project == NAMESPACE or any(key.startswith(f"{NAMESPACE}:") for key in values):
+        load_stack_config(values, stack, source=str(config_file))  # report every problem before running
     return run_main(project_dir, stack=stack, config=values, project=project)
 
 
@@ -67,23 +77,112 @@ def render_tree(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+class PlanFailed(Exception):
+    """A plan could not be made (invalid stack file, missing revision...); the message says why."""
+
+
+def plan_json_at_revision(revision: str, config_file: Path, project_dir: Path) -> dict[str, Any]:
+    """The JSON plan of ``config_file`` as it is at git ``revision``, made with that revision's own code.
+
+    The revision is exported with ``git archive`` into a temporary directory and planned there in a separate
+    process, so the base plan never mixes old stack files with new components. A stack file that does not exist
+    at the revision gives an empty plan (everything is new).
+    """
+    prefix = subprocess.run(
+        ["git", "rev-parse", "--show-prefix"], cwd=project_dir, capture_output=True, text=True, check=False
+    )
+    if prefix.returncode != 0:
+        raise PlanFailed(f"{project_dir} is not in a git repository: {prefix.stderr.strip()}")
+    relative = config_file.resolve().relative_to(project_dir)
+    with tempfile.TemporaryDirectory(prefix="ml-serving-base-") as temp:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", revision, prefix.stdout.strip() or "."],
+            cwd=project_dir,
+            capture_output=True,
+            check=False,
+        )
+        if archive.returncode != 0:
+            raise PlanFailed(f"cannot read revision {revision}: {archive.stderr.decode().strip()}")
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(temp, filter="data")
+        base_dir = Path(temp) / prefix.stdout.strip()
+        if not (base_dir / relative).exists():
+            return {"stack": stack_name_of(config_file), "resources": [], "outputs": {}}
+        env = {**os.environ, "PYTHONPATH": str(base_dir)}
+        command = [sys.executable, "-m", "components.plan", "--config-file", str(base_dir / relative), "--json"]
+        result = subprocess.run(
+            [*command, "--project-dir", str(base_dir)],
+            cwd=base_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise PlanFailed(f"the plan of {relative} at {revision} failed:\n{result.stderr.strip()}")
+        plan: dict[str, Any] = json.loads(result.stdout)
+        return plan
+
+
+def _diff_files(paths: Sequence[str]) -> int:
+    base, head = (json.loads(Path(path).read_text(encoding="utf-8")) for path in paths)
+    print(render_diff(diff_plans(base, head), paths[0], paths[1]), end="")
+    return 0
+
+
+def _diff_revision(revision: str, config_files: Sequence[Path], project_dir: Path) -> int:
+    status = 0
+    for config_file in config_files:
+        try:
+            head = plan_stack_file(config_file, project_dir).to_json()
+            base = plan_json_at_revision(revision, config_file, project_dir)
+        except (ConfigError, PlanFailed) as error:
+            print(f"{config_file}: {error}", file=sys.stderr)
+            status = EXIT_INVALID_CONFIG
+            continue
+        print(render_diff(diff_plans(base, head), revision, "working tree"))
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m components.plan``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m components.plan", description=__doc__.split("\n\n")[0])
-    source = parser.add_mutually_exclusive_group(required=True)
+    source = parser.add_mutually_exclusive_group()
     source.add_argument("--stack", help="stack name: renders <stackConfigDir>/Pulumi.<stack>.yaml")
     source.add_argument("--config-file", type=Path, help="any stack file named Pulumi.<stack>.yaml")
+    source.add_argument("--all-stacks", action="store_true", help="with --diff REV: every stack file of the project")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument(
+        "--diff",
+        nargs="+",
+        metavar="BASE",
+        help="BASE.json HEAD.json: compare two JSON plans; or REV with --stack/--config-file/--all-stacks: "
+        "compare the working tree with git revision REV (e.g. origin/main)",
+    )
     parser.add_argument("--project-dir", type=Path, default=Path.cwd(), help="Pulumi project directory (default: .)")
     args = parser.parse_args(argv)
     project_dir = args.project_dir.resolve()
     _, stacks_dir = project_settings(project_dir)
-    config_file = args.config_file or stacks_dir / f"Pulumi.{args.stack}.yaml"
-    if not config_file.exists():
-        print(f"error: {config_file} does not exist", file=sys.stderr)
+    if args.diff and len(args.diff) == 2 and not (args.stack or args.config_file or args.all_stacks):
+        return _diff_files(args.diff)
+    if args.diff and len(args.diff) > 1:
+        parser.error("--diff takes two JSON files, or one git revision with --stack, --config-file or --all-stacks")
+    if args.all_stacks and not args.diff:
+        parser.error("--all-stacks goes with --diff REV")
+    if not (args.stack or args.config_file or args.all_stacks):
+        parser.error("one of --stack, --config-file or --all-stacks is required")
+    if args.all_stacks:
+        config_files = sorted(stacks_dir.glob("Pulumi.*.yaml"))
+    else:
+        config_files = [args.config_file or stacks_dir / f"Pulumi.{args.stack}.yaml"]
+    missing = [path for path in config_files if not path.exists()]
+    if missing:
+        print(f"error: {missing[0]} does not exist", file=sys.stderr)
         return EXIT_INVALID_CONFIG
+    if args.diff:
+        return _diff_revision(args.diff[0], config_files, project_dir)
     try:
-        plan = plan_stack_file(config_file, project_dir)
+        plan = plan_stack_file(config_files[0], project_dir)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID_CONFIG

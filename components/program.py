@@ -13,6 +13,7 @@ import pulumi
 
 from .aws import SageMakerDeployment
 from .config import NAMESPACE, ConfigError, StackConfig, load_stack_config
+from .gcp import VertexDeployment
 
 PROVIDER_KEYS = ("aws:region", "gcp:project", "gcp:region")
 
@@ -52,8 +53,6 @@ def declare_deployments(stack: StackConfig) -> dict[str, DeploymentComponent]:
         if deployment.cloud == "aws":
             component = SageMakerDeployment(deployment.name, deployment)
         else:
-            from .gcp import VertexDeployment  # type: ignore[attr-defined]
-
             component = VertexDeployment(
                 deployment.name, deployment, project=stack.gcp_project, region=stack.gcp_region
             )

@@ -12,6 +12,6 @@ stamp="venv/.installed-$(basename "$requirements")"
 digest="$(cat requirements.txt "$requirements" pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
   venv/bin/python -m pip install --quiet --upgrade pip
-  venv/bin/python -m pip install --quiet -r "$requirements" -e .
+  venv/bin/python -m pip install --quiet -r "$requirements"
   echo "$digest" > "$stamp"
 fi

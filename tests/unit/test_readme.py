@@ -28,3 +28,10 @@ def test_quickstart_commands_exist_and_ci_calls_the_test_command():
     for script in ("scripts/plan", "scripts/test", ".ci/run"):
         assert os.access(REPO / script, os.X_OK), script
     assert "scripts/test" in (REPO / ".ci/run").read_text(encoding="utf-8")
+
+
+def test_changelog_lists_the_package_version():
+    from components import __version__
+
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## [{__version__}] - " in changelog

@@ -1,0 +1,5 @@
+"""Vertex AI components: deployment, model upload/deploy resource, service account, output bucket."""
+
+from .vertex_deployment import VertexDeployment
+
+__all__ = ["VertexDeployment"]

@@ -1,0 +1,1 @@
+"""In-process fakes of cloud APIs used by the test suite (test fixtures, not product code)."""
