@@ -15,7 +15,9 @@ EXAMPLE = REPO / "examples" / "composed"
 
 
 def example_plan():
-    return run_main(EXAMPLE, stack="example", config=read_stack_file(EXAMPLE / "Pulumi.example.yaml"), project="ranking-app")
+    return run_main(
+        EXAMPLE, stack="example", config=read_stack_file(EXAMPLE / "Pulumi.example.yaml"), project="ranking-app"
+    )
 
 
 def test_app_role_may_invoke_only_the_ranker_endpoint():
