@@ -48,6 +48,7 @@ def test_preview_uses_oidc_and_the_policy_pack_per_stack():
     preview = next(step for step in job["steps"] if step.get("uses", "").startswith("pulumi/actions"))
     assert preview["with"]["command"] == "preview" and preview["with"]["diff"] is True
     assert preview["with"]["policyPacks"] == "policies"
+    assert preview["with"]["policyPackConfigs"] == "policies/config/${{ matrix.stack }}.json"
 
 
 def test_merge_deploys_dev_then_staging_then_prod_in_environments():
