@@ -10,6 +10,7 @@ identical results.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import runpy
@@ -381,11 +382,18 @@ def run_program(
         outputs = getattr(root, "outputs", {})
         resolved.update(await pulumi.Output.from_input(outputs).future() or {})
 
-    # The SDK runs monitor calls on executor threads that each open an event loop. A fresh executor per run,
-    # shut down at its end, closes those loops with their threads instead of at interpreter exit (where asyncio
-    # complains on stderr), and keeps runs in one process independent.
+    # The SDK runs monitor calls on executor threads that each need an event loop. A fresh executor per run
+    # opens them itself and closes them when the run ends, instead of leaving them to the garbage collector at
+    # interpreter exit (where asyncio complains on stderr); runs in one process stay independent.
     loop = _ensure_event_loop()
-    executor = ThreadPoolExecutor(thread_name_prefix="mock-runtime")
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def open_thread_loop() -> None:
+        thread_loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(thread_loop)
+        thread_loops.append(thread_loop)
+
+    executor = ThreadPoolExecutor(thread_name_prefix="mock-runtime", initializer=open_thread_loop)
     loop.set_default_executor(executor)
     try:
         _sync_await(main())
@@ -393,6 +401,8 @@ def run_program(
         settings.SETTINGS.rpc_manager.clear()
         settings.SETTINGS.outputs.clear()
         executor.shutdown(wait=True)
+        for thread_loop in thread_loops:
+            thread_loop.close()
         loop.set_default_executor(ThreadPoolExecutor())  # threads start lazily; later users of the loop need one
     stack_urn = f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
     resources = [DeclaredResource(stack_urn, STACK_TYPE, f"{project}-{stack}", None, {}, custom=False)]

@@ -86,9 +86,10 @@ def target_tracking_configuration(
     return configuration
 
 
-def _policy_args(
+def target_tracking_args(
     configuration: dict[str, Any],
 ) -> aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs:
+    """The provider's arguments for a ``TargetTrackingScalingPolicyConfiguration`` (API field names)."""
     predefined = configuration.get("PredefinedMetricSpecification")
     customized = configuration.get("CustomizedMetricSpecification")
     return aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
@@ -108,7 +109,7 @@ def _policy_args(
                 metric_name=customized["MetricName"],
                 namespace=customized["Namespace"],
                 statistic=customized["Statistic"],
-                unit=customized["Unit"],
+                unit=customized.get("Unit"),
                 dimensions=[
                     aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationDimensionArgs(
                         name=dimension["Name"], value=dimension["Value"]
@@ -165,7 +166,7 @@ class VariantAutoscaling(pulumi.ComponentResource):
                 service_namespace=self.target.service_namespace,
                 scalable_dimension=self.target.scalable_dimension,
                 resource_id=self.target.resource_id,
-                target_tracking_scaling_policy_configuration=configuration.apply(_policy_args),
+                target_tracking_scaling_policy_configuration=configuration.apply(target_tracking_args),
                 opts=target_opts,
             )
             self.policy_arn = policy.arn

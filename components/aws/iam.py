@@ -24,18 +24,20 @@ class ExecutionGrants:
 
     Attributes:
         partition, region, account: where the deployment lives (``aws``, ``eu-west-1``, ``123456789012``).
-        ecr_repository_arn: the one repository the image is pulled from.
+        ecr_repository_arn: the repository the deployment's image is pulled from.
+        extra_ecr_repository_arns: repositories of further containers and variants (multi-container, variants).
         artifact_object_arns: S3 objects the model may read (``arn:aws:s3:::bucket/key``).
         artifact_prefixes: S3 prefixes the model may list and read (multi-model endpoints), as (bucket, prefix).
         kms_key_arns: keys the role may use to decrypt artifacts / encrypt volumes.
         vpc: True when the containers run in the user's VPC (needs ENI permissions).
-        extra_statements: further statements other features add (async outputs, topics).
+        extra_statements: further statements other features add (async outputs and topics, rollback alarms).
     """
 
     partition: str
     region: str
     account: str
     ecr_repository_arn: str
+    extra_ecr_repository_arns: Sequence[str] = ()
     artifact_object_arns: Sequence[str] = ()
     artifact_prefixes: Sequence[tuple[str, str]] = ()
     kms_key_arns: Sequence[str] = ()
@@ -64,7 +66,7 @@ def execution_policy_document(grants: ExecutionGrants) -> str:
             "Sid": "PullImage",
             "Effect": "Allow",
             "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-            "Resource": [grants.ecr_repository_arn],
+            "Resource": sorted({grants.ecr_repository_arn, *grants.extra_ecr_repository_arns}),
         },
         {
             # GetAuthorizationToken has no resource-level permission: AWS accepts only "*" here.

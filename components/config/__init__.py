@@ -7,7 +7,9 @@ as a :class:`ConfigError` (file, key path, what is wrong, how to fix it), before
 from .async_options import AsyncOptions
 from .deployment import AcceleratorSpec, DeploymentConfig
 from .problems import ConfigError, Problem
+from .rollout import RollbackAlarms, RolloutConfig
 from .sagemaker import SageMakerOptions, VpcOptions
+from .sagemaker_serving import ContainerSpec, MultiModelOptions, VariantSpec
 from .scaling import ScalingConfig, ScheduledScaling
 from .stack import (
     NAMESPACE,
@@ -25,13 +27,18 @@ __all__ = [
     "AcceleratorSpec",
     "AsyncOptions",
     "ConfigError",
+    "ContainerSpec",
     "DeploymentConfig",
+    "MultiModelOptions",
     "Problem",
+    "RollbackAlarms",
+    "RolloutConfig",
     "SageMakerOptions",
     "ScalingConfig",
     "ScheduledScaling",
     "StackConfig",
     "StackDefaults",
+    "VariantSpec",
     "VertexOptions",
     "VpcOptions",
     "load_stack_config",

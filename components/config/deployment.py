@@ -8,10 +8,13 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .. import accelerators
+from . import async_options as async_rules
+from . import rollout as rollout_rules
 from . import sagemaker, vertex
 from .async_options import AsyncOptions
 from .base import SLUG, ConfigModel
 from .problems import raise_if_any
+from .rollout import RolloutConfig
 from .sagemaker import SageMakerOptions
 from .scaling import ScalingConfig
 from .vertex import VertexOptions
@@ -71,6 +74,11 @@ class DeploymentConfig(ConfigModel):
     tags: dict[str, str] = Field(
         default_factory=dict, description="Extra tags (aws) / labels (gcp) on every resource, default none."
     )
+    rollout: RolloutConfig | None = Field(
+        None,
+        description="aws only: how an endpoint update shifts traffic (all at once, canary, linear) and the alarms that "
+        "roll it back; default none (SageMaker's all-at-once update without alarms).",
+    )
     sagemaker: SageMakerOptions = Field(default_factory=SageMakerOptions, description="SageMaker-only options (aws).")
     vertex: VertexOptions = Field(default_factory=VertexOptions, description="Vertex AI-only options (gcp).")
 
@@ -114,7 +122,8 @@ class DeploymentConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _fits_cloud(self) -> DeploymentConfig:
-        raise_if_any(sagemaker.check(self) if self.cloud == "aws" else vertex.check(self))
+        cloud_rules = sagemaker.check(self) if self.cloud == "aws" else vertex.check(self)
+        raise_if_any(cloud_rules + rollout_rules.check(self) + async_rules.check(self))
         return self
 
     @property

@@ -18,7 +18,9 @@ from pydantic_core import PydanticUndefined
 from .. import accelerators
 from .async_options import AsyncOptions
 from .deployment import AcceleratorSpec, DeploymentConfig
+from .rollout import RollbackAlarms, RolloutConfig
 from .sagemaker import SageMakerOptions, VpcOptions
+from .sagemaker_serving import ContainerSpec, MultiModelOptions, VariantSpec
 from .scaling import ScalingConfig, ScheduledScaling
 from .stack import StackDefaults
 from .vertex import VertexOptions
@@ -31,6 +33,11 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("`async` (when a mapping)", AsyncOptions),
     ("`sagemaker` (aws only)", SageMakerOptions),
     ("`sagemaker.vpc`", VpcOptions),
+    ("`sagemaker.multi_model` (when a mapping)", MultiModelOptions),
+    ("`sagemaker.containers[]`", ContainerSpec),
+    ("`sagemaker.variants[]` and `sagemaker.shadow`", VariantSpec),
+    ("`rollout` (aws only)", RolloutConfig),
+    ("`rollout.rollback`", RollbackAlarms),
     ("`vertex` (gcp only)", VertexOptions),
     ("`ml-serving:defaults`", StackDefaults),
 ]

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
 from .. import accelerators
+from . import sagemaker_serving
+from .aws_patterns import ECR_IMAGE, INSTANCE_TYPE, KMS_KEY, S3_URI
 from .base import ConfigModel
 from .problems import Problem
+from .sagemaker_serving import ContainerSpec, MultiModelOptions, VariantSpec
 
 if TYPE_CHECKING:
     from .deployment import DeploymentConfig
-
-ECR_IMAGE = re.compile(
-    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
-    r"(?P<repository>[a-z0-9][a-z0-9._/-]*)(?::(?P<tag>[A-Za-z0-9_.-]+)|@sha256:[0-9a-f]{64})?$"
-)
-S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>.+)$")
-INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9-]+$")
-KMS_KEY = re.compile(r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})$")
 
 
 class VpcOptions(ConfigModel):
@@ -76,6 +71,40 @@ class SageMakerOptions(ConfigModel):
         None,
         description="Use this existing execution role instead of creating a least-privilege one, default none.",
     )
+    variant_weight: float = Field(
+        1.0,
+        ge=0,
+        description="Traffic weight of the primary variant against `variants` (InitialVariantWeight), default 1.",
+    )
+    multi_model: MultiModelOptions | None = Field(
+        None,
+        description="`true` or a mapping: a multi-model endpoint loading the models under the `artifacts` prefix "
+        "(ending with '/') on demand; default false (one model).",
+    )
+    containers: tuple[ContainerSpec, ...] = Field(
+        (),
+        description="More containers after the deployment's own (host name: the deployment name), up to 14; default "
+        "none (one container).",
+    )
+    container_mode: Literal["serial", "direct"] = Field(
+        "serial",
+        description="With `containers`: `serial` (an inference pipeline, each container's output feeds the next) or "
+        "`direct` (clients pick one container with TargetContainerHostname), default `serial`.",
+    )
+    variants: tuple[VariantSpec, ...] = Field(
+        (),
+        description="More production variants sharing the traffic by weight, each with its own image, artifacts, "
+        "instance type and autoscaling; default none.",
+    )
+    shadow: VariantSpec | None = Field(
+        None,
+        description="A shadow variant receiving a copy of the primary's requests (responses discarded), default none.",
+    )
+
+    @field_validator("multi_model", mode="before")
+    @classmethod
+    def _multi_model_flag(cls, value: Any) -> Any:
+        return sagemaker_serving.parse_multi_model(value)
 
     @field_validator("variant_name")
     @classmethod
@@ -145,7 +174,46 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
                 "add accelerator: {type: ...} or use cpu / invocations",
             )
         )
+    problems += _async_scaling_problems(deployment)
+    problems += sagemaker_serving.check(deployment, _instance_type_or_default(deployment))
     return problems
+
+
+ASYNC_UNPUBLISHED = {"invocations": "InvocationsPerInstance"}
+"""Metrics SageMaker does not publish for asynchronous endpoints (developer guide, "Monitor asynchronous endpoint":
+its list is exhaustive and names Invocations, InvocationsPerInstance and OverheadLatency as not published)."""
+
+
+def _async_scaling_problems(deployment: DeploymentConfig) -> list[Problem]:
+    scaling = deployment.scaling
+    if deployment.async_inference is None or scaling.metric is None:
+        return []
+    if scaling.min == 0 and scaling.metric != "backlog":
+        return [
+            Problem(
+                "scaling.metric",
+                f"{scaling.metric} cannot bring an async endpoint back from zero instances: with no instance there is "
+                "no utilisation or traffic to measure, only queued requests",
+                "set metric: backlog (queued requests per instance; ml-serving adds the scale-from-zero alarm), or "
+                "min: 1",
+            )
+        ]
+    if scaling.metric in ASYNC_UNPUBLISHED:
+        return [
+            Problem(
+                "scaling.metric",
+                f"{scaling.metric} ({ASYNC_UNPUBLISHED[scaling.metric]}) is not published for async endpoints",
+                "use backlog (queued requests per instance), cpu or gpu",
+            )
+        ]
+    return []
+
+
+def _instance_type_or_default(deployment: DeploymentConfig) -> str:
+    try:
+        return instance_type(deployment)
+    except accelerators.AcceleratorError:  # reported by _instance_problems
+        return deployment.instance_type or accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE
 
 
 def location_problems(image: object, artifacts: object) -> list[Problem]:

@@ -1,0 +1,209 @@
+"""Safe rollouts: the endpoint's ``deployment_config`` (blue/green traffic shifting) and its rollback alarms.
+
+The ordering question, and how it is solved
+-------------------------------------------
+A rollback alarm must name the endpoint (dimension ``EndpointName``), and the endpoint's ``deployment_config``
+must name the alarms (``AutoRollbackConfiguration.Alarms[].AlarmName``). With both names chosen by Pulumi's
+auto-naming, each resource would wait for the other: a cycle.
+
+Choice: the **alarms get explicit, deterministic names** derived from the project, stack, deployment, variant and
+alarm kind (``ml-serving-prod-ranker-primary-invocation-5xx``), computed before anything is created; the **endpoint
+keeps its auto-name**. The endpoint's ``deployment_config`` holds those names as plain strings (no dependency on the
+alarm resources), and the alarms take the endpoint's real name from its output (so they are ordered after it).
+The execution role may ``cloudwatch:DescribeAlarms`` exactly those alarm ARNs (SageMaker's guardrails note).
+
+Why not the other way round (an explicit endpoint name, auto-named alarms ordered before the endpoint)? Turning
+``rollout:`` on for an existing deployment would rename, hence replace, its endpoint: a new endpoint name for
+every client, and the same on any later rename. Alarm names cost nothing to fix.
+
+Trade-offs of the choice:
+
+* SageMaker applies guardrails to endpoint *updates* only (``UpdateEndpoint``); on creation the alarms do not
+  exist yet, which is harmless. In the one ``pulumi up`` that both adds ``rollout:`` to an existing endpoint and
+  changes its model, the endpoint update runs before its alarms exist, so that first rollout is not watched:
+  add ``rollout:`` in its own update first.
+* The alarm names are fixed, so they must be unique in the account and region: project + stack + deployment +
+  variant makes them so. A rename of any part gives new names, so a replacement never collides with itself.
+* Alarms watch production variants, not the shadow; the new configuration must keep the variant names (SageMaker
+  matches old and new fleets by variant name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ..config import RolloutConfig
+from .alarms import alarm_arn, declare_alarm, invocation_5xx_alarm, model_latency_alarm
+
+STRATEGY_TYPES = {"all_at_once": "ALL_AT_ONCE", "canary": "CANARY", "linear": "LINEAR"}
+"""``rollout.strategy`` -> ``TrafficRoutingConfig.Type``."""
+MAX_ALARM_NAME = 255
+
+
+@dataclass(frozen=True)
+class RollbackAlarm:
+    """One rollback alarm to declare: the variant it watches, its kind and its fixed name."""
+
+    variant: str
+    kind: str
+    name: str
+
+
+def rollback_alarm_name(project: str, stack: str, deployment: str, variant: str, kind: str) -> str:
+    """Deterministic alarm name, unique per project, stack, deployment, variant and kind (at most 255 characters)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", f"{project}-{stack}-{deployment}-{variant}-{kind}")
+    return name[:MAX_ALARM_NAME]
+
+
+def rollback_alarms(
+    rollout: RolloutConfig, project: str, stack: str, deployment: str, variants: Sequence[str]
+) -> list[RollbackAlarm]:
+    """The alarms a rollout needs: 5xx errors (and p99 latency when set) on every production variant."""
+    if rollout.rollback is None:
+        return []
+    kinds = ["invocation-5xx"]
+    if rollout.rollback.max_p99_latency_ms is not None:
+        kinds.append("model-latency-p99")
+    return [
+        RollbackAlarm(variant, kind, rollback_alarm_name(project, stack, deployment, variant, kind))
+        for variant in variants
+        for kind in kinds
+    ]
+
+
+def describe_alarms_statement(
+    partition: str, region: str, account: str, alarms: Sequence[RollbackAlarm]
+) -> dict[str, Any]:
+    """Execution-role statement: SageMaker reads the rollback alarms' state during a rollout (deployment guardrails:
+    "ensure that your IAM execution role has permission to perform cloudwatch:DescribeAlarms")."""
+    return {
+        "Sid": "DescribeRollbackAlarms",
+        "Effect": "Allow",
+        "Action": ["cloudwatch:DescribeAlarms"],
+        "Resource": sorted(alarm_arn(partition, region, account, alarm.name) for alarm in alarms),
+    }
+
+
+def deployment_config(rollout: RolloutConfig, alarm_names: Sequence[str]) -> dict[str, Any]:
+    """The endpoint's ``DeploymentConfig`` (SageMaker API names): blue/green policy and rollback alarms."""
+    routing: dict[str, Any] = {
+        "Type": STRATEGY_TYPES[rollout.strategy],
+        "WaitIntervalInSeconds": rollout.wait_seconds,
+    }
+    if rollout.strategy == "canary":
+        routing["CanarySize"] = {"Type": "CAPACITY_PERCENT", "Value": rollout.canary_size}
+    if rollout.strategy == "linear":
+        routing["LinearStepSize"] = {"Type": "CAPACITY_PERCENT", "Value": rollout.linear_step_size}
+    policy: dict[str, Any] = {
+        "TrafficRoutingConfiguration": routing,
+        "TerminationWaitInSeconds": rollout.termination_wait_seconds,
+    }
+    if rollout.max_duration_seconds is not None:
+        policy["MaximumExecutionTimeoutInSeconds"] = rollout.max_duration_seconds
+    config: dict[str, Any] = {"BlueGreenUpdatePolicy": policy}
+    if alarm_names:
+        config["AutoRollbackConfiguration"] = {"Alarms": [{"AlarmName": name} for name in alarm_names]}
+    return config
+
+
+def deployment_config_args(config: Mapping[str, Any]) -> aws.sagemaker.EndpointDeploymentConfigArgs:
+    """The provider's arguments for a ``DeploymentConfig`` (SageMaker API names)."""
+    policy = config["BlueGreenUpdatePolicy"]
+    routing = policy["TrafficRoutingConfiguration"]
+    canary, linear = routing.get("CanarySize"), routing.get("LinearStepSize")
+    rollback = config.get("AutoRollbackConfiguration")
+    prefix = aws.sagemaker
+    return prefix.EndpointDeploymentConfigArgs(
+        blue_green_update_policy=prefix.EndpointDeploymentConfigBlueGreenUpdatePolicyArgs(
+            traffic_routing_configuration=prefix.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
+                type=routing["Type"],
+                wait_interval_in_seconds=routing["WaitIntervalInSeconds"],
+                canary_size=(
+                    prefix.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationCanarySizeArgs(
+                        type=canary["Type"], value=canary["Value"]
+                    )
+                    if canary
+                    else None
+                ),
+                linear_step_size=(
+                    prefix.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationLinearStepSizeArgs(
+                        type=linear["Type"], value=linear["Value"]
+                    )
+                    if linear
+                    else None
+                ),
+            ),
+            termination_wait_in_seconds=policy.get("TerminationWaitInSeconds"),
+            maximum_execution_timeout_in_seconds=policy.get("MaximumExecutionTimeoutInSeconds"),
+        ),
+        auto_rollback_configuration=(
+            prefix.EndpointDeploymentConfigAutoRollbackConfigurationArgs(
+                alarms=[
+                    prefix.EndpointDeploymentConfigAutoRollbackConfigurationAlarmArgs(alarm_name=alarm["AlarmName"])
+                    for alarm in rollback["Alarms"]
+                ]
+            )
+            if rollback
+            else None
+        ),
+    )
+
+
+class RolloutAlarms(pulumi.ComponentResource):
+    """The rollback alarms of one endpoint, named in advance (see the module docstring), ordered after it.
+
+    Args:
+        name: component name; children ``{name}-{variant}-{kind}``.
+        endpoint: the endpoint whose auto-name is each alarm's ``EndpointName`` dimension.
+        rollout: the deployment's rollout (thresholds).
+        alarms: the alarms to declare, from :func:`rollback_alarms`.
+        tags: tags of the alarms.
+
+    Output: ``alarm_names``.
+    """
+
+    alarm_names: pulumi.Output[list[str]]
+
+    def __init__(
+        self,
+        name: str,
+        endpoint: aws.sagemaker.Endpoint,
+        rollout: RolloutConfig,
+        alarms: Sequence[RollbackAlarm],
+        tags: Mapping[str, str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("ml-serving:aws:RolloutAlarms", name, None, opts)
+        rollback = rollout.rollback
+        if rollback is None:
+            raise ValueError("rollout.rollback is off: there are no alarms to declare")
+        child = pulumi.ResourceOptions(parent=self)
+        declared = []
+        for alarm in alarms:
+            if alarm.kind == "invocation-5xx":
+
+                def build(endpoint_name: str, alarm: RollbackAlarm = alarm) -> dict[str, Any]:
+                    return invocation_5xx_alarm(
+                        alarm.name, endpoint_name, alarm.variant, rollback.max_5xx_errors, rollback.evaluation_minutes
+                    )
+
+            else:
+
+                def build(endpoint_name: str, alarm: RollbackAlarm = alarm) -> dict[str, Any]:
+                    return model_latency_alarm(
+                        alarm.name,
+                        endpoint_name,
+                        alarm.variant,
+                        rollback.max_p99_latency_ms or 0.0,
+                        rollback.evaluation_minutes,
+                    )
+
+            declared.append(declare_alarm(f"{name}-{alarm.variant}-{alarm.kind}", build, [endpoint.name], tags, child))
+        self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in declared]).apply(list)
+        self.register_outputs({"alarm_names": self.alarm_names})
