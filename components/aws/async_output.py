@@ -215,7 +215,12 @@ class AsyncOutput(pulumi.ComponentResource):
         super().__init__("ml-serving:aws:AsyncOutput", name, None, opts)
         keep = not options.force_destroy
         data = pulumi.ResourceOptions(parent=self, retain_on_delete=keep)
-        bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=options.force_destroy, tags=dict(tags), opts=data)
+        bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            force_destroy=options.force_destroy,
+            tags=dict(tags),
+            opts=pulumi.ResourceOptions.merge(data, pulumi.ResourceOptions(protect=options.protect)),
+        )
         encryption = encryption_configuration(options.kms_key)["Rules"][0]
         default = encryption["ApplyServerSideEncryptionByDefault"]
         aws.s3.BucketServerSideEncryptionConfiguration(

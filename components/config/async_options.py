@@ -78,6 +78,20 @@ class AsyncOptions(ConfigModel):
         description="Allow `pulumi destroy` to delete the output bucket while it still holds outputs, default false: "
         "outputs are user data and survive updates and destroys unless you opt in here.",
     )
+    protect: bool = Field(
+        False,
+        description="Pulumi-protect the output bucket: any operation that would delete it (a destroy, removing the "
+        "deployment) fails until you unprotect it, default false; use it in production.",
+    )
+
+    @model_validator(mode="after")
+    def _protect_or_destroy(self) -> AsyncOptions:
+        raise_if_any(
+            [Problem("protect", "protect and force_destroy contradict each other", "keep one of them")]
+            if self.protect and self.force_destroy
+            else []
+        )
+        return self
 
     @model_validator(mode="before")
     @classmethod

@@ -33,8 +33,12 @@ class StackDefaults(ConfigModel):
     scaling: dict[str, Any] | None = Field(None, description="Default scaling keys.")
     environment: dict[str, str] | None = Field(None, description="Environment variables for every deployment.")
     tags: dict[str, str] | None = Field(None, description="Tags / labels on every resource of the stack.")
-    sagemaker: dict[str, Any] | None = Field(None, description="Default SageMaker options.")
-    vertex: dict[str, Any] | None = Field(None, description="Default Vertex AI options.")
+    sagemaker: dict[str, Any] | None = Field(
+        None, description="Default SageMaker options, applied to aws deployments only."
+    )
+    vertex: dict[str, Any] | None = Field(
+        None, description="Default Vertex AI options, applied to gcp deployments only."
+    )
     async_inference: Any = Field(None, alias="async", description="Default async setting.")
 
 
@@ -87,6 +91,25 @@ def _merge(base: Any, override: Any) -> Any:
             merged[key] = _merge(base.get(key), value) if key in base else value
         return merged
     return copy.deepcopy(override)
+
+
+CLOUD_BLOCKS = {"aws": "sagemaker", "gcp": "vertex"}
+"""The cloud-specific block of each cloud; a default block applies only to deployments of its cloud."""
+
+
+def _with_defaults(defaults: Mapping[str, Any], deployment: Mapping[str, Any]) -> Any:
+    """A deployment with the stack's defaults merged under it (its own keys win, mappings merge key by key).
+
+    ``defaults.sagemaker`` applies to aws deployments only and ``defaults.vertex`` to gcp ones, so one stack can
+    default both clouds' options.
+    """
+    cloud = deployment.get("cloud", defaults.get("cloud"))
+    applicable = {
+        key: value
+        for key, value in defaults.items()
+        if key not in CLOUD_BLOCKS.values() or CLOUD_BLOCKS.get(str(cloud)) == key
+    }
+    return _merge(applicable, deployment)
 
 
 def _all_keys() -> set[str]:
@@ -156,7 +179,7 @@ def load_stack_config(values: Mapping[str, Any], stack: str, source: str | None 
             )
         )
         deployments = []
-    merged = [_merge(raw_defaults, item) if isinstance(item, Mapping) else item for item in deployments]
+    merged = [_with_defaults(raw_defaults, item) if isinstance(item, Mapping) else item for item in deployments]
     try:
         if problems:
             raise ConfigError(source, problems)

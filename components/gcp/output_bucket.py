@@ -59,7 +59,7 @@ class VertexOutputBucket(pulumi.ComponentResource):
             ],
             encryption=gcp.storage.BucketEncryptionArgs(default_kms_key_name=kms_key) if kms_key else None,
             labels=dict(labels),
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=keep, protect=False),
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=keep, protect=options.protect),
         )
         for role in ("roles/storage.objectCreator", "roles/storage.objectViewer"):
             gcp.storage.BucketIAMMember(

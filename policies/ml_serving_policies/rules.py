@@ -207,25 +207,38 @@ def s3_bucket_guarded(
             yield bucket, "the bucket policy does not deny requests without TLS (aws:SecureTransport false)"
 
 
+def _scalable_targets_of(resources: Sequence[PolicyResource], config: PolicyResource) -> list[PolicyResource]:
+    """The scalable targets of the endpoints that use ``config`` (configuration <- endpoint <- target)."""
+    endpoints = [e for e in _dependents(resources, config) if e.resource_type == "aws:sagemaker/endpoint:Endpoint"]
+    return [t for e in endpoints for t in _dependents(resources, e) if t.resource_type == SCALABLE_TARGET]
+
+
+def _variant_bound(targets: Sequence[PolicyResource], variant: object, key: str) -> list[int]:
+    suffix = f"/variant/{variant}"
+    return [int(t.props.get(key, 0)) for t in targets if str(t.props.get("resourceId", "")).endswith(suffix)]
+
+
 def production_two_instances(
     resources: Sequence[PolicyResource], settings: PolicySettings
 ) -> Iterable[tuple[PolicyResource, str]]:
-    """Well-Architected ML lens (MLREL): production real-time endpoints keep at least two instances."""
-    floors: dict[str, int] = {}
-    for target in (r for r in resources if r.resource_type == SCALABLE_TARGET):
-        resource_id = str(target.props.get("resourceId", ""))
-        floors[resource_id] = int(target.props.get("minCapacity", 0))
+    """Well-Architected ML lens (MLREL): production real-time endpoints keep at least two instances.
+
+    The autoscaling floor counts too: a scalable target of the endpoint that uses the configuration (found through
+    the dependency chain configuration <- endpoint <- target) must not allow fewer than two instances.
+    """
     for config in (r for r in resources if r.resource_type == ENDPOINT_CONFIG and _is_production(r, settings)):
         if config.props.get("asyncInferenceConfig"):
             continue  # queue-backed: a request waits instead of failing when no instance runs
+        targets = _scalable_targets_of(resources, config)
         for variant in config.props.get("productionVariants") or []:
-            count = int(variant.get("initialInstanceCount") or 0)
-            floor = [v for k, v in floors.items() if k.endswith(f"/variant/{variant.get('variantName')}")]
-            if count < 2 or (floor and min(floor) < 2):
-                yield (
-                    config,
-                    f"variant {variant.get('variantName')} can run on one instance in production: set scaling.min >= 2",
-                )
+            name = variant.get("variantName")
+            floors = [
+                int(t.props.get("minCapacity", 0))
+                for t in targets
+                if str(t.props.get("resourceId", "")).endswith(f"/variant/{name}")
+            ]
+            if int(variant.get("initialInstanceCount") or 0) < 2 or (floors and min(floors) < 2):
+                yield config, f"variant {name} can run on one instance in production: set scaling.min >= 2"
     for model in (r for r in resources if r.resource_type == VERTEX_MODEL and _is_production(r, settings)):
         if int(model.props.get("min_replicas") or 0) < 2:
             yield model, "the Vertex deployment can run on one replica in production: set scaling.min >= 2"
@@ -242,17 +255,13 @@ def _sagemaker_gpus(instance_type: str) -> int:
 
 def gpu_budget(resources: Sequence[PolicyResource], settings: PolicySettings) -> Iterable[tuple[PolicyResource, str]]:
     """Well-Architected ML lens (MLCOST): the GPUs a stack can scale to stay within its budget."""
-    ceilings: dict[str, int] = {}
-    for target in (r for r in resources if r.resource_type == SCALABLE_TARGET):
-        variant = str(target.props.get("resourceId", "")).rsplit("/variant/", 1)[-1]
-        ceilings[variant] = max(ceilings.get(variant, 0), int(target.props.get("maxCapacity", 0)))
     total, largest = 0, None
     for resource in resources:
         if resource.resource_type == ENDPOINT_CONFIG:
+            targets = _scalable_targets_of(resources, resource)
             for variant in resource.props.get("productionVariants") or []:
-                instances = max(
-                    int(variant.get("initialInstanceCount") or 1), ceilings.get(str(variant.get("variantName")), 0)
-                )
+                ceilings = _variant_bound(targets, variant.get("variantName"), "maxCapacity")
+                instances = max([int(variant.get("initialInstanceCount") or 1), *ceilings])
                 gpus = instances * _sagemaker_gpus(str(variant.get("instanceType", "")))
                 total += gpus
                 largest = resource if gpus else largest

@@ -163,3 +163,18 @@ def test_real_time_deployments_declare_no_async_resources(run_stack):
     assert plan.by_type(BUCKET) == [] and plan.by_type(TOPIC) == []
     assert "asyncInferenceConfig" not in plan.one(CONFIG).inputs
     assert "output_bucket" not in plan.outputs["ranker"]
+
+
+def test_protect_makes_pulumi_refuse_to_delete_the_output_bucket(run_stack):
+    plan = run_stack(
+        stack_values(aws_deployment(scaling={"min": 1, "max": 2, "metric": "backlog"}, **{"async": {"protect": True}}))
+    )
+    bucket = plan.one("aws:s3/bucket:Bucket")
+    assert bucket.options.get("protect") is True and bucket.options.get("retainOnDelete") is True
+
+
+def test_protect_and_force_destroy_contradict():
+    from components.config import ConfigError, load_stack_config
+
+    with pytest.raises(ConfigError, match=r"deployments\[0\]\.async\.protect: protect and force_destroy contradict"):
+        load_stack_config(stack_values(aws_deployment(**{"async": {"protect": True, "force_destroy": True}})), "t")

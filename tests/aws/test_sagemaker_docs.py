@@ -1,4 +1,4 @@
-"""The examples of docs/stack-file-reference-sagemaker.md are valid stack files that render."""
+"""The stack-file examples of the README are valid stack files that render."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from builders import REPO
 
 from components.config import load_stack_config
 
-DOC = REPO / "docs" / "stack-file-reference-sagemaker.md"
+DOC = REPO / "README.md"
 EXAMPLES = [yaml.safe_load(block)["config"] for block in re.findall(r"```yaml\n(.*?)```", DOC.read_text(), re.S)]
 
 

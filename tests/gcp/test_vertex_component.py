@@ -111,3 +111,8 @@ def test_async_force_destroy_is_an_explicit_opt_in(run_stack):
     plan = run_stack(stack_values(gcp_deployment(**{"async": {"force_destroy": True}})))
     bucket = plan.one(BUCKET)
     assert bucket.inputs["forceDestroy"] is True and "retainOnDelete" not in bucket.options
+
+
+def test_async_protect_is_passed_to_the_bucket(run_stack):
+    plan = run_stack(stack_values(gcp_deployment(**{"async": {"protect": True}})))
+    assert plan.one(BUCKET).options.get("protect") is True

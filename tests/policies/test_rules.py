@@ -59,11 +59,23 @@ def test_model_network_isolation_is_advisory():
 
 def test_production_endpoints_need_two_instances_including_the_autoscaling_floor():
     assert rules_broken(endpoint_config(count=1)) == ["production-two-instances"]
+    config = endpoint_config(count=2)
+    endpoint = res("aws:sagemaker/endpoint:Endpoint", {"tags": TAGS}, "e", deps=[config.urn])
     target = res(
         "aws:appautoscaling/target:Target",
         {"resourceId": "endpoint/e/variant/primary", "minCapacity": 1, "maxCapacity": 4},
+        "t",
+        deps=[endpoint.urn],
     )
-    assert rules_broken(endpoint_config(count=2), target) == ["production-two-instances"]
+    assert rules_broken(config, endpoint, target) == ["production-two-instances"]
+    other_endpoint = res("aws:sagemaker/endpoint:Endpoint", {"tags": TAGS}, "other")
+    other_target = res(
+        "aws:appautoscaling/target:Target",
+        {"resourceId": "endpoint/other/variant/primary", "minCapacity": 1},
+        "t2",
+        deps=[other_endpoint.urn],
+    )
+    assert rules_broken(config, endpoint, other_endpoint, other_target) == []  # another endpoint's floor
     assert rules_broken(endpoint_config(count=1, asynchronous=True)) == []  # queue-backed
     dev = endpoint_config(count=1, tags={**TAGS, "stack": "dev"})
     assert rules_broken(dev) == []
@@ -156,14 +168,23 @@ def test_gcs_buckets_private_and_uniform():
 
 
 def test_gpu_budget_counts_max_instances_times_gpus():
+    config = endpoint_config(instance="ml.g5.12xlarge")  # 4 GPUs x 6 instances = 24
+    endpoint = res("aws:sagemaker/endpoint:Endpoint", {"tags": TAGS}, "e", deps=[config.urn])
     target = res(
         "aws:appautoscaling/target:Target",
         {"resourceId": "endpoint/e/variant/primary", "minCapacity": 2, "maxCapacity": 6},
+        "t",
+        deps=[endpoint.urn],
     )
-    config = endpoint_config(instance="ml.g5.12xlarge")  # 4 GPUs x 6 instances = 24
-    assert rules_broken(config, target, settings=PolicySettings(gpu_budget=24)) == []
-    (violation,) = violations(config, target, settings=PolicySettings(gpu_budget=16))
+    assert rules_broken(config, endpoint, target, settings=PolicySettings(gpu_budget=24)) == []
+    (violation,) = violations(config, endpoint, target, settings=PolicySettings(gpu_budget=16))
     assert violation[0] == "gpu-budget" and "scale to 24 GPUs, over its budget of 16" in violation[1]
+    vertex = res(
+        "pulumi-python:dynamic/gcp:VertexModelDeployment",
+        {"min_replicas": 2, "max_replicas": 3, "accelerator_count": 2, "labels": TAGS},
+    )
+    (violation,) = violations(config, endpoint, target, vertex, settings=PolicySettings(gpu_budget=24))
+    assert "scale to 30 GPUs" in violation[1]  # 24 + 3 replicas x 2 GPUs
 
 
 def test_required_tags():

@@ -200,3 +200,14 @@ def test_schedules_validate_expression_timezone_and_bounds():
     joined = " ".join(found)
     assert "deployments[0].scaling.schedules[0].schedule" in joined
     assert "deployments[0].scaling.schedules[0].timezone" in joined
+
+
+def test_cloud_specific_defaults_apply_only_to_their_cloud():
+    key = "arn:aws:kms:eu-west-1:111122223333:key/5d2c1c6e-7f0b-4d3e-9a61-2b8d0f1e4c11"
+    cmek = "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k"
+    defaults = {"sagemaker": {"kms_key": key}, "vertex": {"kms_key": cmek}}
+    aws, gcp = load_stack_config(
+        stack_values(aws_deployment(), gcp_deployment(), **{"ml-serving:defaults": defaults}), "t"
+    ).deployments
+    assert aws.sagemaker.kms_key == key and "vertex" not in aws.model_fields_set
+    assert gcp.vertex.kms_key == cmek and "sagemaker" not in gcp.model_fields_set
