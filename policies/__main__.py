@@ -17,7 +17,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # components.accelerators for the GPU budget
+PACK_DIR = Path(__file__).resolve().parent
+sys.path[:0] = [str(PACK_DIR), str(PACK_DIR.parent)]  # the rules, and components.accelerators for the GPU budget
 
 from ml_serving_policies import RESOURCE_RULES, STACK_RULES, PolicySettings, Rule
 
