@@ -18,7 +18,8 @@ from pulumi_policy import (
 )
 
 PACK_DIR = Path(__file__).resolve().parent
-sys.path[:0] = [str(PACK_DIR), str(PACK_DIR.parent)]  # the rules, and components.accelerators for the GPU budget
+sys.path.insert(0, str(PACK_DIR.parent))  # components.accelerators, for the GPU budget
+sys.path.insert(0, str(PACK_DIR))  # the rules
 
 from ml_serving_policies import RESOURCE_RULES, STACK_RULES, PolicySettings, Rule
 

@@ -8,6 +8,7 @@ violations as JSON. The policy config comes from a pack config file, split per p
 import json
 import runpy
 import sys
+from pathlib import Path
 
 import pulumi_policy
 
@@ -25,8 +26,8 @@ class RecordingPack:
 pulumi_policy.PolicyPack = RecordingPack
 runpy.run_path(sys.argv[1], run_name="__main__")
 
-plan = json.load(open(sys.argv[2]))
-pack_config = json.load(open(sys.argv[3]))
+plan = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+pack_config = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
 options = pulumi_policy.PolicyResourceOptions(False, [], None, [], pulumi_policy.PolicyCustomTimeouts(0, 0, 0), [])
 resources = {}
 for entry in plan["resources"]:
