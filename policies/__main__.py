@@ -21,7 +21,7 @@ PACK_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(PACK_DIR.parent))  # components.accelerators, for the GPU budget
 sys.path.insert(0, str(PACK_DIR))  # the rules
 
-from ml_serving_policies import RESOURCE_RULES, STACK_RULES, PolicySettings, Rule
+from ml_serving_policies import RESOURCE_RULES, STACK_RULES, PolicySettings, Rule  # noqa: E402 (needs sys.path)
 
 LEVELS = {
     "advisory": EnforcementLevel.ADVISORY,
