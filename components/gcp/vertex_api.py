@@ -17,7 +17,7 @@ import concurrent.futures
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import google.auth
 import requests
@@ -63,6 +63,9 @@ def default_api_endpoint(region: str) -> str:
 def resource_id(name: str) -> str:
     """Return the last segment of a resource name (``projects/p/locations/r/models/123`` -> ``123``)."""
     return name.rstrip("/").rsplit("/", 1)[-1].split("@", 1)[0]
+
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -415,15 +418,21 @@ class VertexApi:
         with self._translate(f"looking for an uploaded model labelled {key}={value}"):
             return list(self.models.list_models(request=request, timeout=self.rpc_timeout_seconds))
 
-    def get_model(self, name: str) -> aiplatform_v1.Model | None:
-        """Return the model, or ``None`` when it does not exist."""
+    def _unless_missing(self, action: str, call: Callable[[], _T]) -> _T | None:
+        """``call()`` under error translation, or ``None`` when the resource it reads does not exist."""
         try:
-            with self._translate(f"reading model {name}"):
-                return self.models.get_model(name=name, timeout=self.rpc_timeout_seconds)
+            with self._translate(action):
+                return call()
         except VertexApiError as err:
             if err.reason == "not_found":
                 return None
             raise
+
+    def get_model(self, name: str) -> aiplatform_v1.Model | None:
+        """Return the model, or ``None`` when it does not exist."""
+        return self._unless_missing(
+            f"reading model {name}", lambda: self.models.get_model(name=name, timeout=self.rpc_timeout_seconds)
+        )
 
     def update_model(self, model: aiplatform_v1.Model, paths: Sequence[str]) -> aiplatform_v1.Model:
         """Update the ``paths`` (e.g. ``display_name``, ``labels``) of ``model`` (``model.name`` is required)."""
@@ -448,13 +457,9 @@ class VertexApi:
 
     def get_endpoint(self, name: str) -> aiplatform_v1.Endpoint | None:
         """Return the endpoint (with its deployed models and traffic split), or ``None`` when it does not exist."""
-        try:
-            with self._translate(f"reading endpoint {name}"):
-                return self.endpoints.get_endpoint(name=name, timeout=self.rpc_timeout_seconds)
-        except VertexApiError as err:
-            if err.reason == "not_found":
-                return None
-            raise
+        return self._unless_missing(
+            f"reading endpoint {name}", lambda: self.endpoints.get_endpoint(name=name, timeout=self.rpc_timeout_seconds)
+        )
 
     def deploy_model(
         self, endpoint: str, deployed_model: aiplatform_v1.DeployedModel, traffic_split: Mapping[str, int]
