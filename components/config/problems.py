@@ -8,6 +8,7 @@ validate; :func:`config_error_from_validation` turns a pydantic ``ValidationErro
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,17 @@ def key_path(loc: Iterable[Any]) -> str:
         else:
             path += f".{part}" if path else str(part)
     return path
+
+
+def mismatch(key: str, value: object, pattern: re.Pattern[str], message: str, fix: str) -> list[Problem]:
+    """A problem at ``key`` when ``value`` is a string ``pattern`` does not match, else none.
+
+    ``message`` may use ``{value}`` and ``{scheme}`` (the URI scheme of the value, or "no scheme").
+    """
+    if not isinstance(value, str) or pattern.match(value):
+        return []
+    scheme = value.split("://", 1)[0] if "://" in value else "no scheme"
+    return [Problem(key, message.format(value=value, scheme=scheme), fix)]
 
 
 def raise_if_any(problems: Sequence[Problem]) -> None:

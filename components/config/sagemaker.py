@@ -11,7 +11,7 @@ from .. import accelerators
 from . import sagemaker_serving
 from .aws_patterns import ECR_IMAGE, INSTANCE_TYPE, KMS_KEY, S3_URI
 from .base import ConfigModel
-from .problems import Problem
+from .problems import Problem, mismatch
 from .sagemaker_serving import ContainerSpec, MultiModelOptions, VariantSpec
 
 if TYPE_CHECKING:
@@ -218,25 +218,19 @@ def _instance_type_or_default(deployment: DeploymentConfig) -> str:
 
 def location_problems(image: object, artifacts: object) -> list[Problem]:
     """Image and artifact locations SageMaker cannot use (also run on raw values of a deployment that failed)."""
-    problems: list[Problem] = []
-    if isinstance(image, str) and not ECR_IMAGE.match(image):
-        problems.append(
-            Problem(
-                "image",
-                f"'{image}' is not an Amazon ECR image URI; SageMaker pulls only from ECR",
-                "push the image to ECR and use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG",
-            )
-        )
-    if isinstance(artifacts, str) and not S3_URI.match(artifacts):
-        scheme = artifacts.split("://", 1)[0] if "://" in artifacts else "no scheme"
-        problems.append(
-            Problem(
-                "artifacts",
-                f"'{artifacts}' is not an S3 URI ({scheme}); SageMaker loads artifacts from S3",
-                "copy the artifacts to S3 and use s3://BUCKET/KEY/model.tar.gz",
-            )
-        )
-    return problems
+    return mismatch(
+        "image",
+        image,
+        ECR_IMAGE,
+        "'{value}' is not an Amazon ECR image URI; SageMaker pulls only from ECR",
+        "push the image to ECR and use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG",
+    ) + mismatch(
+        "artifacts",
+        artifacts,
+        S3_URI,
+        "'{value}' is not an S3 URI ({scheme}); SageMaker loads artifacts from S3",
+        "copy the artifacts to S3 and use s3://BUCKET/KEY/model.tar.gz",
+    )
 
 
 def _catalog_gpu(deployment: DeploymentConfig) -> tuple[str, int] | None:

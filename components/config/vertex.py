@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 
 from .. import accelerators
 from .base import ConfigModel
-from .problems import Problem
+from .problems import Problem, mismatch
 
 if TYPE_CHECKING:
     from .deployment import DeploymentConfig
@@ -114,25 +114,19 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
 
 def location_problems(image: object, artifacts: object) -> list[Problem]:
     """Image and artifact locations Vertex AI cannot use (also run on raw values of a deployment that failed)."""
-    problems: list[Problem] = []
-    if isinstance(image, str) and not VERTEX_IMAGE.match(image):
-        problems.append(
-            Problem(
-                "image",
-                f"'{image}' is not an Artifact Registry or Container Registry image; Vertex AI pulls only from those",
-                "push the image to REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG",
-            )
-        )
-    if isinstance(artifacts, str) and not GCS_URI.match(artifacts):
-        scheme = artifacts.split("://", 1)[0] if "://" in artifacts else "no scheme"
-        problems.append(
-            Problem(
-                "artifacts",
-                f"'{artifacts}' is not a Cloud Storage URI ({scheme}); Vertex AI loads artifacts from GCS",
-                "copy the artifacts to gs://BUCKET/PATH/ (a directory)",
-            )
-        )
-    return problems
+    return mismatch(
+        "image",
+        image,
+        VERTEX_IMAGE,
+        "'{value}' is not an Artifact Registry or Container Registry image; Vertex AI pulls only from those",
+        "push the image to REGION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE:TAG",
+    ) + mismatch(
+        "artifacts",
+        artifacts,
+        GCS_URI,
+        "'{value}' is not a Cloud Storage URI ({scheme}); Vertex AI loads artifacts from GCS",
+        "copy the artifacts to gs://BUCKET/PATH/ (a directory)",
+    )
 
 
 def _machine_problems(deployment: DeploymentConfig) -> list[Problem]:

@@ -428,6 +428,15 @@ class VertexApi:
                 return None
             raise
 
+    def _finish_unless_missing(self, action: str, start: Callable[[], Any]) -> bool:
+        """Start a long-running operation and wait for it; ``False`` when its target was already gone."""
+
+        def run() -> bool:
+            self._wait(start(), action)
+            return True
+
+        return self._unless_missing(action, run) is not None
+
     def get_model(self, name: str) -> aiplatform_v1.Model | None:
         """Return the model, or ``None`` when it does not exist."""
         return self._unless_missing(
@@ -442,16 +451,9 @@ class VertexApi:
 
     def delete_model(self, name: str) -> bool:
         """Delete the model and wait; returns ``False`` when it was already gone."""
-        action = f"deleting model {name}"
-        try:
-            with self._translate(action):
-                operation = self.models.delete_model(name=name, timeout=self.rpc_timeout_seconds)
-            self._wait(operation, action)
-        except VertexApiError as err:
-            if err.reason == "not_found":
-                return False
-            raise
-        return True
+        return self._finish_unless_missing(
+            f"deleting model {name}", lambda: self.models.delete_model(name=name, timeout=self.rpc_timeout_seconds)
+        )
 
     # ------------------------------------------------------------------ endpoints
 
@@ -504,12 +506,6 @@ class VertexApi:
         request = aiplatform_v1.UndeployModelRequest(
             endpoint=endpoint, deployed_model_id=deployed_model_id, traffic_split=dict(traffic_split or {})
         )
-        try:
-            with self._translate(action):
-                operation = self.endpoints.undeploy_model(request=request, timeout=self.rpc_timeout_seconds)
-            self._wait(operation, action)
-        except VertexApiError as err:
-            if err.reason == "not_found":
-                return False
-            raise
-        return True
+        return self._finish_unless_missing(
+            action, lambda: self.endpoints.undeploy_model(request=request, timeout=self.rpc_timeout_seconds)
+        )
