@@ -29,32 +29,16 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from .facts.resource_types import RESOURCE_TYPES
+
 MOCK_ACCOUNT = "123456789012"
 """AWS account id of the mock runtime."""
 MOCK_PROJECT_NUMBER = "123456789"
 """GCP project number of the mock runtime."""
 DYNAMIC_PROVIDER_KEY = "__provider"
+SECRET = "[secret]"
+"""How a secret input or output shows in the plan (never its value)."""
 STACK_TYPE = "pulumi:pulumi:Stack"
-
-# Resource types that Pulumi auto-names, and the property holding the name.
-AUTO_NAMED: dict[str, str] = {
-    "aws:sagemaker/model:Model": "name",
-    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": "name",
-    "aws:sagemaker/endpoint:Endpoint": "name",
-    "aws:iam/role:Role": "name",
-    "aws:iam/rolePolicy:RolePolicy": "name",
-    "aws:iam/policy:Policy": "name",
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:s3/bucketV2:BucketV2": "bucket",
-    "aws:sns/topic:Topic": "name",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
-    "aws:cloudwatch/compositeAlarm:CompositeAlarm": "alarmName",
-    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
-    "aws:appautoscaling/policy:Policy": "name",
-    "aws:appautoscaling/scheduledAction:ScheduledAction": "name",
-    "aws:kms/alias:Alias": "name",
-    "gcp:storage/bucket:Bucket": "name",
-}
 
 
 def _suffix(*parts: str, length: int = 7) -> str:
@@ -114,9 +98,10 @@ class CloudLikeMocks(sdk_mocks.Mocks):
         state = {key: value for key, value in args.inputs.items() if key != DYNAMIC_PROVIDER_KEY}
         if not args.custom:
             return f"{args.name}-component", state
-        name_key = AUTO_NAMED.get(args.typ)
+        entry = RESOURCE_TYPES.get(args.typ)
+        name_key = entry.auto_name if entry else None
         if name_key and not state.get(name_key):
-            prefix = state.get("namePrefix")
+            prefix = state.get(entry.name_prefix) if entry and entry.name_prefix else None
             state[name_key] = (
                 f"{prefix}{_suffix(args.typ, args.name, length=26)}"
                 if prefix
@@ -246,6 +231,7 @@ class Plan:
     stack: str
     resources: list[DeclaredResource]
     outputs: dict[str, Any]
+    provider_config: dict[str, str] = field(default_factory=dict)
 
     def by_type(self, type_token: str) -> list[DeclaredResource]:
         """The declared resources of one type."""
@@ -259,9 +245,11 @@ class Plan:
         return found[0]
 
     def to_json(self) -> dict[str, Any]:
-        """``{"stack", "resources": [{"urn", "type", "name", "parent", "inputs"}...], "outputs"}``."""
+        """``{"stack", "provider_config", "resources": [{"urn", "type", "name", "parent", "inputs", "options"}...],
+        "outputs"}``; ``provider_config`` holds the regions (and GCP project) every regional resource lives in."""
         return {
             "stack": self.stack,
+            "provider_config": dict(self.provider_config),
             "resources": [
                 {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
                 | ({"options": r.options} if r.options else {})
@@ -273,6 +261,8 @@ class Plan:
 
 def _plain(value: Any) -> Any:
     """Make deserialized engine values JSON-friendly (resources become their URNs, tuples lists)."""
+    if rpc.is_rpc_secret(value):
+        return SECRET
     if isinstance(value, Mapping):
         return {str(key): _plain(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple)):
@@ -320,6 +310,24 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
             options["ignoreChanges"] = sorted(request.ignoreChanges)
         if request.replaceOnChanges:
             options["replaceOnChanges"] = sorted(request.replaceOnChanges)
+        if request.additionalSecretOutputs:
+            options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+        if request.deletedWith:
+            options["deletedWith"] = request.deletedWith
+        aliases = _aliases(request)
+        if aliases:
+            options["aliases"] = aliases
+        timeouts = {
+            k: v
+            for k, v in (
+                ("create", request.customTimeouts.create),
+                ("update", request.customTimeouts.update),
+                ("delete", request.customTimeouts.delete),
+            )
+            if v
+        }
+        if timeouts:
+            options["customTimeouts"] = timeouts
         if request.dependencies:
             options["dependsOn"] = sorted(set(request.dependencies))
         record = DeclaredResource(
@@ -334,6 +342,29 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
         with self._lock:
             self.declared.append(record)
         return response
+
+
+def _aliases(request: Any) -> list[str]:
+    """The aliases of a registration, each as a URN or as ``name=... type=... parent=...`` (sorted)."""
+    found = set(request.aliasURNs)
+    for alias in request.aliases:
+        if alias.urn:
+            found.add(alias.urn)
+        elif alias.HasField("spec"):
+            spec = alias.spec
+            parts = [
+                f"{key}={value}"
+                for key, value in (
+                    ("name", spec.name),
+                    ("type", spec.type),
+                    ("stack", spec.stack),
+                    ("project", spec.project),
+                )
+                if value
+            ]
+            parent = spec.parentUrn or ("(no parent)" if spec.noParent else "")
+            found.add(" ".join([*parts, *([f"parent={parent}"] if parent else [])]))
+    return sorted(found)
 
 
 def config_for_engine(values: Mapping[str, Any]) -> dict[str, str]:
@@ -407,7 +438,8 @@ def run_program(
     stack_urn = f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
     resources = [DeclaredResource(stack_urn, STACK_TYPE, f"{project}-{stack}", None, {}, custom=False)]
     resources += sorted(monitor.declared, key=lambda r: r.urn)
-    return Plan(stack=stack, resources=resources, outputs=_plain(resolved))
+    provider_config = {"aws:region": mocks.region, "gcp:project": mocks.gcp_project, "gcp:region": mocks.gcp_region}
+    return Plan(stack=stack, resources=resources, outputs=_plain(resolved), provider_config=provider_config)
 
 
 def run_main(program_dir: str | Path, *, stack: str, config: Mapping[str, Any], project: str = "ml-serving") -> Plan:

@@ -9,7 +9,8 @@ import sys
 import yaml
 from builders import REPO, aws_deployment, gcp_deployment, stack_values
 
-from components.plan_diff import diff_plans, render_diff
+from components.plan_diff import diff_plans
+from components.plan_review import render_diff
 
 
 def plan_json(run_stack, *deployments):
@@ -27,6 +28,7 @@ def test_new_image_rolls_over_model_and_endpoint_config_and_updates_endpoint(run
     assert [r.name for r in diff.of("update")] == ["ranker-endpoint"]
     text = render_diff(diff)
     assert text.index("REPLACED (2)") < text.index("Summary:")
+    assert "!! " not in text  # a roll-over is no risk
     assert "primaryContainer.image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ranker:2.3.1 -> " in text
 
 
@@ -44,11 +46,13 @@ def test_removed_output_bucket_is_flagged_unless_retained(run_stack):
     with_bucket = plan_json(run_stack, gcp_deployment(**{"async": {"force_destroy": True}}))
     without = plan_json(run_stack, gcp_deployment())
     text = render_diff(diff_plans(with_bucket, without))
-    assert text.splitlines()[1].startswith("!! DELETES USER DATA (1)")
-    assert "gcp:storage/bucket:Bucket  reranker-output-bucket" in text
+    assert text.splitlines()[1] == "!! DATA (1): stored outputs deleted or expired sooner"
+    assert text.splitlines()[2] == (
+        "   - reranker-output-bucket (gcp:storage/bucket:Bucket) is deleted: the outputs stored in it are deleted"
+    )
     retained = plan_json(run_stack, gcp_deployment(**{"async": True}))
     text = render_diff(diff_plans(retained, without))
-    assert "DELETES USER DATA" not in text and "retained in the cloud (1)" in text
+    assert "!! DATA" not in text and "Retained in the cloud when dropped (1)" in text
 
 
 def test_vertex_image_change_replaces_the_model_deployment_only(run_stack):
