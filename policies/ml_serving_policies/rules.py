@@ -6,6 +6,9 @@ S3 encryption and public access, CKV_AWS_26 SNS encryption, CKV_AWS_286-290 IAM 
 Machine Learning lens (MLREL: at least two instances behind production endpoints; MLCOST: budget accelerators),
 and Google's CIS benchmark for Cloud Storage (uniform access, public access prevention) and CMEK.
 
+Cloud facts come from the repository's fact modules (``components.accelerators.data``: GPUs per SageMaker
+instance type), imported at load time: a pack that cannot import them fails to load instead of passing silently.
+
 `props` use the engine's property names (camelCase for pulumi-aws / pulumi-gcp, snake_case for our Vertex model
 deployment), as both `pulumi preview` and the offline plan present them.
 """
@@ -17,6 +20,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any, Protocol
+
+from components.accelerators.data import gpu_count_of_sagemaker_instance
 
 from .settings import PolicySettings
 
@@ -245,10 +250,6 @@ def production_two_instances(
 
 
 def _sagemaker_gpus(instance_type: str) -> int:
-    try:
-        from components.accelerators import gpu_count_of_sagemaker_instance
-    except ImportError:  # pragma: no cover - the pack's entry point puts the repository on sys.path
-        return 0
     found = gpu_count_of_sagemaker_instance(instance_type)
     return found[1] if found else 0
 
