@@ -362,7 +362,7 @@ def _aliases(request: Any) -> list[str]:
                 )
                 if value
             ]
-            parent = spec.parentUrn or ("(no parent)" if spec.noParent else "")
+            parent = spec.parentUrn or ("none" if spec.noParent else "")
             found.add(" ".join([*parts, *([f"parent={parent}"] if parent else [])]))
     return sorted(found)
 

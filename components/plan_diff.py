@@ -139,6 +139,48 @@ def _by_urn(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {resource["urn"]: resource for resource in plan.get("resources", [])}
 
 
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def _qualified_type(parent: str | None, type_token: str) -> str:
+    """The type part of a URN: the parent's qualified type and ``$`` prefix ours, except under the stack."""
+    if not parent:
+        return type_token
+    parent_type = parent.split("::")[2]
+    return type_token if parent_type == STACK_TYPE else f"{parent_type}${type_token}"
+
+
+def alias_urns(resource: Mapping[str, Any]) -> list[str]:
+    """The URNs a resource's ``aliases`` option names (as the mock runtime records them: URNs or specs).
+
+    A spec (``name=... type=... parent=...``) defaults each missing part to the resource's own, as Pulumi does.
+    """
+    stack, project = resource["urn"].split("::")[0].removeprefix("urn:pulumi:"), resource["urn"].split("::")[1]
+    found = []
+    for alias in (resource.get("options") or {}).get("aliases") or []:
+        if alias.startswith("urn:pulumi:"):
+            found.append(alias)
+            continue
+        spec = dict(part.split("=", 1) for part in alias.split(" ") if "=" in part)
+        parent = resource.get("parent") if "parent" not in spec else spec["parent"]
+        parent = None if parent == "none" else parent  # an alias with no parent
+        qualified = _qualified_type(parent, spec.get("type", resource["type"]))
+        name = spec.get("name", resource["name"])
+        found.append(f"urn:pulumi:{spec.get('stack', stack)}::{spec.get('project', project)}::{qualified}::{name}")
+    return found
+
+
+def _follow_aliases(old: dict[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]) -> None:
+    """Re-key base resources under the head URN of the resource that aliases them (a rename, not delete + add)."""
+    for urn, resource in new.items():
+        if urn in old:
+            continue
+        for alias in alias_urns(resource):
+            if alias in old:
+                old[urn] = old.pop(alias)
+                break
+
+
 def _region_changes(base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, Change]:
     """Cloud (``aws``, ``gcp``) -> its region change, when both plans record the provider config."""
     old, new = base.get("provider_config"), head.get("provider_config")
@@ -165,6 +207,7 @@ def _replace_reason(resource: Mapping[str, Any], changes: list[Change], region: 
 def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
     """Compare two plans (the JSON of ``python -m components.plan --json``)."""
     old, new = _by_urn(base), _by_urn(head)
+    _follow_aliases(old, new)
     regions = _region_changes(base, head)
     diffs: dict[str, ResourceDiff] = {}
     for urn in sorted(set(old) | set(new)):

@@ -96,3 +96,43 @@ def test_diff_against_a_git_revision_uses_that_revisions_files(tmp_path):
     assert "Plan diff of stack review: HEAD -> working tree" in result.stdout
     assert "productionVariants[0].instanceType: ml.g5.xlarge -> ml.g6.xlarge" in result.stdout
     assert "+- aws:sagemaker/endpointConfiguration:EndpointConfiguration  ranker-config" in result.stdout
+
+
+def _resource(urn: str, name: str, parent: str | None, **options: object) -> dict:
+    return {
+        "urn": urn,
+        "type": urn.split("::")[2].rsplit("$", 1)[-1],
+        "name": name,
+        "parent": parent,
+        "inputs": {"x": 1},
+        "options": options,
+    }
+
+
+STACK_URN = "urn:pulumi:prod::ml-serving::pulumi:pulumi:Stack::ml-serving-prod"
+COMPONENT = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment::ranker"
+
+
+def test_a_renamed_resource_with_an_alias_is_the_same_resource():
+    old = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sagemaker/model:Model::ranker-model"
+    new = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sagemaker/model:Model::ranker-m"
+    base = {"stack": "prod", "resources": [_resource(old, "ranker-model", COMPONENT)]}
+    by_urn = {"stack": "prod", "resources": [_resource(new, "ranker-m", COMPONENT, aliases=[old])]}
+    by_spec = {"stack": "prod", "resources": [_resource(new, "ranker-m", COMPONENT, aliases=["name=ranker-model"])]}
+    unaliased = {"stack": "prod", "resources": [_resource(new, "ranker-m", COMPONENT)]}
+    for head in (by_urn, by_spec):
+        diff = diff_plans(base, head)
+        assert [(r.action, r.name) for r in diff.resources] == [("update", "ranker-m")]
+        assert [c.path for c in diff.resources[0].option_changes] == ["aliases"]
+    assert sorted((r.action, r.name) for r in diff_plans(base, unaliased).resources) == [
+        ("add", "ranker-m"),
+        ("delete", "ranker-model"),
+    ]
+
+
+def test_a_reparented_resource_with_a_parent_alias_is_the_same_resource():
+    old = "urn:pulumi:prod::ml-serving::aws:sns/topic:Topic::ranker-topic"
+    new = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sns/topic:Topic::ranker-topic"
+    base = {"stack": "prod", "resources": [_resource(old, "ranker-topic", STACK_URN)]}
+    head = {"stack": "prod", "resources": [_resource(new, "ranker-topic", COMPONENT, aliases=[f"parent={STACK_URN}"])]}
+    assert [r.action for r in diff_plans(base, head).resources] == ["update"]
