@@ -36,6 +36,19 @@ MOCK_ACCOUNT = "123456789012"
 MOCK_PROJECT_NUMBER = "123456789"
 """GCP project number of the mock runtime."""
 DYNAMIC_PROVIDER_KEY = "__provider"
+RECORDED_OPTIONS = (
+    "protect",
+    "retainOnDelete",
+    "deleteBeforeReplace",
+    "ignoreChanges",
+    "replaceOnChanges",
+    "additionalSecretOutputs",
+    "deletedWith",
+    "aliases",
+    "customTimeouts",
+    "dependsOn",
+)
+"""The resource options a plan records (listed in the plan, so that a diff compares only what both plans record)."""
 SECRET = "[secret]"
 """How a secret input or output shows in the plan (never its value)."""
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -250,6 +263,7 @@ class Plan:
         return {
             "stack": self.stack,
             "provider_config": dict(self.provider_config),
+            "recorded_options": list(RECORDED_OPTIONS),
             "resources": [
                 {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
                 | ({"options": r.options} if r.options else {})

@@ -13,7 +13,7 @@ What a reviewer must not miss (outage, data, blocked) is classified by :mod:`com
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,9 @@ COMPARED_OPTIONS = (
     "deletedWith",
 )
 """Resource options whose change the diff reports (``dependsOn`` follows from the inputs and is not listed)."""
+
+LEGACY_RECORDED_OPTIONS = ("protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "replaceOnChanges")
+"""The options plans recorded before they listed them (``recorded_options``): release 0.1.0."""
 
 REGION_KEYS = {"aws": "aws:region", "gcp": "gcp:region"}
 """Provider config key holding the region of each cloud's resources (in the plan's ``provider_config``)."""
@@ -126,13 +129,21 @@ def top_level(path: str) -> str:
     return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
-def option_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
-    """The compared resource options that differ (absent and false / empty are the same)."""
+def option_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], compared: Iterable[str] = COMPARED_OPTIONS
+) -> list[Change]:
+    """The ``compared`` resource options that differ (absent and false / empty are the same)."""
     return [
         Change(name, before.get(name) or None, after.get(name) or None)
         for name in COMPARED_OPTIONS
-        if (before.get(name) or None) != (after.get(name) or None)
+        if name in compared and (before.get(name) or None) != (after.get(name) or None)
     ]
+
+
+def compared_options(base: Mapping[str, Any], head: Mapping[str, Any]) -> frozenset[str]:
+    """The options both plans record: an option a plan did not record is unknown there, not absent."""
+    recorded = [set(plan.get("recorded_options") or LEGACY_RECORDED_OPTIONS) for plan in (base, head)]
+    return frozenset(COMPARED_OPTIONS) & recorded[0] & recorded[1]
 
 
 def _by_urn(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -209,6 +220,7 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
     old, new = _by_urn(base), _by_urn(head)
     _follow_aliases(old, new)
     regions = _region_changes(base, head)
+    compared = compared_options(base, head)
     diffs: dict[str, ResourceDiff] = {}
     for urn in sorted(set(old) | set(new)):
         before, after = old.get(urn), new.get(urn)
@@ -220,7 +232,7 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
             diffs[urn] = ResourceDiff("delete", urn, before["type"], before["name"], before=before_options)
         elif before is not None and after is not None:
             changes = input_changes(before.get("inputs") or {}, after.get("inputs") or {})
-            options = option_changes(before_options, after_options)
+            options = option_changes(before_options, after_options, compared)
             region = regions.get(after["type"].split(":", 1)[0])
             reason = _replace_reason(after, changes, region)
             if changes or options or reason:

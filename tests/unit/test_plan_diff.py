@@ -116,10 +116,18 @@ COMPONENT = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment::ra
 def test_a_renamed_resource_with_an_alias_is_the_same_resource():
     old = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sagemaker/model:Model::ranker-model"
     new = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sagemaker/model:Model::ranker-m"
-    base = {"stack": "prod", "resources": [_resource(old, "ranker-model", COMPONENT)]}
-    by_urn = {"stack": "prod", "resources": [_resource(new, "ranker-m", COMPONENT, aliases=[old])]}
-    by_spec = {"stack": "prod", "resources": [_resource(new, "ranker-m", COMPONENT, aliases=["name=ranker-model"])]}
-    unaliased = {"stack": "prod", "resources": [_resource(new, "ranker-m", COMPONENT)]}
+    base = {"stack": "prod", "recorded_options": ["aliases"], "resources": [_resource(old, "ranker-model", COMPONENT)]}
+    by_urn = {
+        "stack": "prod",
+        "recorded_options": ["aliases"],
+        "resources": [_resource(new, "ranker-m", COMPONENT, aliases=[old])],
+    }
+    by_spec = {
+        "stack": "prod",
+        "recorded_options": ["aliases"],
+        "resources": [_resource(new, "ranker-m", COMPONENT, aliases=["name=ranker-model"])],
+    }
+    unaliased = {"stack": "prod", "recorded_options": ["aliases"], "resources": [_resource(new, "ranker-m", COMPONENT)]}
     for head in (by_urn, by_spec):
         diff = diff_plans(base, head)
         assert [(r.action, r.name) for r in diff.resources] == [("update", "ranker-m")]
@@ -133,6 +141,27 @@ def test_a_renamed_resource_with_an_alias_is_the_same_resource():
 def test_a_reparented_resource_with_a_parent_alias_is_the_same_resource():
     old = "urn:pulumi:prod::ml-serving::aws:sns/topic:Topic::ranker-topic"
     new = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sns/topic:Topic::ranker-topic"
-    base = {"stack": "prod", "resources": [_resource(old, "ranker-topic", STACK_URN)]}
-    head = {"stack": "prod", "resources": [_resource(new, "ranker-topic", COMPONENT, aliases=[f"parent={STACK_URN}"])]}
+    base = {"stack": "prod", "recorded_options": ["aliases"], "resources": [_resource(old, "ranker-topic", STACK_URN)]}
+    head = {
+        "stack": "prod",
+        "recorded_options": ["aliases"],
+        "resources": [_resource(new, "ranker-topic", COMPONENT, aliases=[f"parent={STACK_URN}"])],
+    }
     assert [r.action for r in diff_plans(base, head).resources] == ["update"]
+
+
+def test_options_a_plan_did_not_record_are_not_compared():
+    urn = "urn:pulumi:prod::ml-serving::aws:s3/bucket:Bucket::b"
+    legacy = {"stack": "prod", "resources": [_resource(urn, "b", STACK_URN, protect=True)]}  # 0.1.0: no list
+    recorded = ["protect", "retainOnDelete", "aliases"]
+    head = {
+        "stack": "prod",
+        "recorded_options": recorded,
+        "resources": [_resource(urn, "b", STACK_URN, protect=True, aliases=["type=aws:s3/bucketV2:BucketV2"])],
+    }
+    assert diff_plans(legacy, head).resources == []
+    base = {**head, "resources": [_resource(urn, "b", STACK_URN, protect=True)]}
+    (update,) = diff_plans(base, head).resources
+    assert [(c.path, c.old, c.new) for c in update.option_changes] == [
+        ("aliases", None, ["type=aws:s3/bucketV2:BucketV2"])
+    ]
