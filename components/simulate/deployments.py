@@ -18,6 +18,7 @@ from ..config import vertex as vertex_rules
 from . import cloud_behaviour as cb
 from .model import Schedule, SimDeployment
 
+
 def stacks_dir(project_dir: Path) -> Path:
     """The stack files' directory: ``Pulumi.yaml``'s ``stackConfigDir``, the rule of ``components.plan``.
 
