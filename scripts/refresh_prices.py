@@ -134,7 +134,7 @@ def parse_gcp_skus(skus: Iterable[Mapping[str, Any]], regions: Iterable[str]) ->
 def _download(url: str) -> Path:
     handle, name = tempfile.mkstemp(suffix=".json")
     os.close(handle)
-    with urllib.request.urlopen(url, timeout=300) as response, open(name, "wb") as out:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=300) as response, open(name, "wb") as out:
         while chunk := response.read(1 << 20):
             out.write(chunk)
     return Path(name)

@@ -5,37 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sim_builders import dep
 
 from components.simulate import cloud_behaviour as cb
 from components.simulate.engine import oracle_instances, simulate
-from components.simulate.model import Schedule, SimDeployment
+from components.simulate.model import Schedule
 from components.simulate.traces import trace_from
-
-
-def dep(**changes: object) -> SimDeployment:
-    """A SageMaker real-time deployment on ml.g5.xlarge (assumed start-up 360 s), scaling on invocations."""
-    values: dict[str, object] = {
-        "name": "model",
-        "cloud": "aws",
-        "region": "eu-west-1",
-        "instance": "ml.g5.xlarge",
-        "accelerator": None,
-        "gpus": 1,
-        "is_async": False,
-        "min": 1,
-        "max": 20,
-        "metric": "invocations",
-        "target": 100.0,
-        "capacity_rps": 100.0,
-        "service_time_s": 0.2,
-        "timeout_s": 60,
-    }
-    values.update(changes)
-    return SimDeployment(**values)  # type: ignore[arg-type]
-
-
-def first_minute_with(series: list[int], count: int) -> int:
-    return next(minute for minute, value in enumerate(series) if value >= count)
 
 
 def test_the_assumed_start_up_of_g5_is_six_minutes():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from builders import REPO
+from sim_builders import dep
 
 from components.simulate import cloud_behaviour as cb
 from components.simulate.deployments import load_stack, sim_deployments
@@ -10,7 +11,6 @@ from components.simulate.evaluate import synthetic_for
 from components.simulate.model import Schedule
 from components.simulate.recommend import prewarm_schedules, recommend, snippet
 from components.simulate.traces import trace_from
-from test_simulate_engine import dep
 
 
 def prod(name: str):
