@@ -89,3 +89,19 @@ def evaluate(
 ) -> Evaluation:
     """Simulate one deployment on one trace."""
     return Evaluation(dep, trace, simulate(dep, trace, assumptions, record=record))
+
+
+def _evaluate_job(job: tuple[SimDeployment, Trace, cb.Assumptions | None]) -> Evaluation:
+    return evaluate(*job)
+
+
+def evaluate_all(
+    jobs: list[tuple[SimDeployment, Trace]], assumptions: cb.Assumptions | None = None, workers: int = 1
+) -> list[Evaluation]:
+    """Simulate many deployments, in ``workers`` processes when above 1 (each simulation is independent)."""
+    if workers <= 1 or len(jobs) < 2:
+        return [evaluate(dep, trace, assumptions) for dep, trace in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_evaluate_job, [(dep, trace, assumptions) for dep, trace in jobs], chunksize=4))
