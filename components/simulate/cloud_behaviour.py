@@ -25,9 +25,11 @@ metrics to CloudWatch ... at 1-minute frequency")."""
 
 CLOUDWATCH_HIGH_RESOLUTION_PERIOD_S = 10
 """``ConcurrentRequestsPerModel`` (the ``SageMakerVariantConcurrentRequestsPerModelHighResolution`` predefined metric
-the components declare for ``metric: concurrency``) is a high-resolution metric emitted every 10 seconds.
-Source: https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-prerequisites.html (predefined
-metrics, "high-resolution ... emitted at 10-second intervals")."""
+the components declare for ``metric: concurrency``) is emitted every 10 seconds, counts the requests the model
+container handles including those queued inside it, and makes the policy scale **out** faster; it scales **in** at
+the same speed as with standard (1-minute) metrics.
+Source: https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html ("Specify a
+high-resolution predefined metric")."""
 
 SAGEMAKER_REALTIME_TIMEOUT_S = 60
 """A real-time SageMaker endpoint must answer ``InvokeEndpoint`` within 60 seconds.

@@ -124,7 +124,8 @@ def simulate(
     startup = math.ceil(a.startup_of(dep.instance) / dt)
     aws = dep.cloud == "aws"
     out_n = a.scale_out_datapoints if aws else 1
-    in_n = a.scale_in_datapoints if aws else 1
+    # High-resolution metrics scale in at the speed of 1-minute ones (cloud_behaviour): M minutes of datapoints.
+    in_n = a.scale_in_datapoints * k if aws else 1
     out_cooldown = math.ceil(dep.scale_out_cooldown_s / dt)
     in_cooldown = math.ceil(dep.scale_in_cooldown_s / dt)
     vertex_window = max(1, math.ceil(a.vertex_scale_down_window_s / dt))
@@ -161,6 +162,9 @@ def simulate(
     series = Series() if record else None
     limit_per_mu = max(0.0, timeout - service)
     t = -1
+    never = 1 << 62
+    next_ready = never
+    publish = points.append
 
     for minute, load in enumerate(trace.per_minute):
         if minute in changes:
@@ -177,10 +181,12 @@ def simulate(
         served = 0.0
         for _ in range(k):
             t += 1
-            while pending and pending[0][0] <= t:
-                ready = pending.popleft()[1]
-                in_service += ready
-                starting -= ready
+            if t >= next_ready:
+                while pending and pending[0][0] <= t:
+                    ready = pending.popleft()[1]
+                    in_service += ready
+                    starting -= ready
+                next_ready = pending[0][0] if pending else never
 
             # --- scaling: the datapoint that just became visible to the alarms (after the metric delay)
             available = t - delay
@@ -221,6 +227,7 @@ def simulate(
                 if desired > provisioned:
                     pending.append([t + startup, desired - provisioned])
                     starting += desired - provisioned
+                    next_ready = min(next_ready, t + startup)
                 elif desired < provisioned:
                     excess = provisioned - desired
                     while excess and pending:
@@ -230,6 +237,7 @@ def simulate(
                         excess -= take
                         if not pending[-1][1]:
                             pending.pop()
+                    next_ready = pending[0][0] if pending else never
                     in_service -= excess
                 provisioned = desired
                 if provisioned > peak:
@@ -288,15 +296,15 @@ def simulate(
 
             # --- publish the step's datapoint
             if in_service <= 0 or not kind:
-                points.append(nan)
+                publish(nan)
             elif kind == 1:  # invocations per instance per minute
-                points.append(arrivals * k / in_service)
+                publish(arrivals * k / in_service)
             elif kind == 2:  # in-flight (being served + queued) per instance
-                points.append((served / dt * service + queue) / in_service)
+                publish((served / dt * service + queue) / in_service)
             elif kind == 3:  # utilisation, percent of capacity
-                points.append(100.0 * served / capacity)
+                publish(100.0 * served / capacity)
             else:  # backlog: queued per instance
-                points.append(queue / in_service)
+                publish(queue / in_service)
 
         zero_points.append(1 if (is_async and in_service == 0 and queue > _EPS) else 0)
         if series is not None:

@@ -73,6 +73,7 @@ class Recommendation:
     curve: list[Candidate]
     reactive_best: Candidate | None
     prewarm_refused: str | None = None
+    refused_prewarm_best: Candidate | None = None
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -241,6 +242,7 @@ def recommend(
     feasible = [c for c in allowed if c.ok(p99_bound) and not c.floor]
     best = min(feasible, key=lambda c: c.hours) if feasible else None
     reactive = [c for c in feasible if not c.prewarm]
+    refused_ok = [c for c in tried if c.prewarm and refused and c.ok(p99_bound)]
     notes = [
         "real-time vs async is not searched: switching changes the client API (InvokeEndpoint vs InvokeEndpointAsync)"
     ]
@@ -255,6 +257,7 @@ def recommend(
         curve=pareto(tried),
         reactive_best=min(reactive, key=lambda c: c.hours) if reactive else None,
         prewarm_refused=refused,
+        refused_prewarm_best=min(refused_ok, key=lambda c: c.hours) if refused_ok else None,
         notes=notes,
     )
 
@@ -304,6 +307,13 @@ def render_recommendation(item: Recommendation) -> str:
         elif item.reactive_best is None and item.best.prewarm:
             lines.append("  without pre-warming no setting of the search avoids timeouts on this trace")
         lines += ["  paste into the deployment:", *("    " + line for line in snippet(item.best.dep).splitlines())]
+    elif item.refused_prewarm_best is not None:
+        warm = item.refused_prewarm_best
+        lines.append(
+            "  only pre-warming avoids the timeouts of this trace's recurring peaks, and it cannot be declared here "
+            f"(below); with it: {warm.hours:.1f} instance-h, {warm.result.ratio_to_oracle:.2f}x oracle. Otherwise "
+            "choose a point on the cost-versus-timeouts curve"
+        )
     else:
         lines.append(
             "  no setting avoids every timeout on this trace (unpredictable spikes outrun the start-up time): "

@@ -177,16 +177,19 @@ def synthetic_trace(name: str, peak_rps: float, days: int = 7, seed: int = 7) ->
         raise ValueError(f"unknown synthetic trace {name!r}; choose one of {', '.join(SYNTHETIC)}")
     rng = random.Random(f"{name}:{seed}")
     minutes = days * 1440
-    shape = [0.0] * minutes
-    for minute in range(minutes):
-        day, minute_of_day = divmod(minute, 1440)
+    daily = {weekend: [_daily_shape(minute, weekend) for minute in range(1440)] for weekend in (False, True)}
+    noise = rng.uniform
+    shape: list[float] = []
+    for day in range(days):
         weekend = (SYNTHETIC_START + timedelta(days=day)).weekday() >= 5
         if name == "diurnal":
-            shape[minute] = _daily_shape(minute_of_day, weekend) * (1 + rng.uniform(-0.05, 0.05))
+            shape += [value * (1 + noise(-0.05, 0.05)) for value in daily[weekend]]
         elif name == "spiky":
-            shape[minute] = 0.25 * _daily_shape(minute_of_day, weekend) * (1 + rng.uniform(-0.05, 0.05))
+            shape += [0.25 * value * (1 + noise(-0.05, 0.05)) for value in daily[weekend]]
         elif name == "step":
-            shape[minute] = 1.0 if 8 * 60 <= minute_of_day < 12 * 60 else 0.2
+            shape += [1.0 if 8 * 60 <= minute < 12 * 60 else 0.2 for minute in range(1440)]
+        else:
+            shape += [0.0] * 1440
     if name == "spiky":
         for _ in range(3 * days):
             at, length, height = rng.randrange(minutes), rng.randint(5, 30), rng.uniform(0.6, 1.0)

@@ -135,3 +135,25 @@ def test_instance_and_gpu_hours_count_starting_instances():
     result = simulate(dep(min=3, max=3, gpus=2, metric=None, target=None), trace_from([0] * 120))
     assert result.instance_hours == pytest.approx(6.0)
     assert result.gpu_hours == pytest.approx(12.0)
+
+
+def test_high_resolution_concurrency_scales_in_at_the_one_minute_pace():
+    # 3300 requests/min x 0.2 s = 11 in flight -> 4 instances (2.75 each, above 0.9 x 3). At minute 60 the load
+    # drops to 2 in flight; the scale-in alarm needs 15 minutes of datapoints below 2.7 (not 15 x 10 s): the 90th
+    # 10-second datapoint (minutes 60-74) is seen 10 s after it, so capacity drops to ceil(4 x 0.5 / 3) = 1 at
+    # minute 75.
+    model = dep(metric="concurrency", target=3.0, capacity_rps=1000.0)
+    result = simulate(model, trace_from([3300] * 60 + [600] * 30), record=True)
+    assert result.series is not None
+    assert result.series.provisioned[59] == 4
+    assert result.series.provisioned[74] == 4
+    assert result.series.provisioned[75] == 1
+
+
+def test_scale_in_after_fifteen_datapoints_below_the_margin():
+    # 11 instances at 1050 requests/min; at minute 60 the load drops to 300 (27.3 per instance, below 90). The
+    # 15th low datapoint (minute 74) is seen at minute 76: capacity drops to ceil(11 x 27.3 / 100) = 3.
+    result = simulate(dep(), trace_from([1050] * 60 + [300] * 30), record=True)
+    assert result.series is not None
+    assert result.series.provisioned[75] == 11
+    assert result.series.provisioned[76] == 3
