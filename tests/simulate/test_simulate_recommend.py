@@ -60,3 +60,19 @@ def test_vertex_gets_no_scheduled_actions():
     outcome = recommend(reranker, synthetic_for(reranker, "step", days=3, seed=7))
     assert outcome.prewarm_refused is not None and "MutateDeployedModel" in outcome.prewarm_refused
     assert outcome.best is None or not outcome.best.dep.schedules
+
+
+def test_cli_recommend_prints_the_snippet_and_json(capsys):
+    from components.simulate import __main__ as cli
+
+    args = ["--config-file", str(REPO / "stacks/Pulumi.staging.yaml"), "--deployment", "text-embed"]
+    assert cli.main([*args, "--recommend", "--synthetic", "step", "--days", "2"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("text-embed (aws ml.c5.xlarge) on synthetic:step, 2.0 days")
+    assert "declared (stack file)" in text and "cost versus timeouts" in text
+    assert cli.main([*args, "--recommend", "--synthetic", "diurnal", "--days", "2", "--json"]) == 0
+    import json
+
+    body = json.loads(capsys.readouterr().out)["recommendations"][0]
+    assert body["name"] == "text-embed" and body["recommended"]["timed_out"] == 0
+    assert body["recommended"]["snippet"].startswith("scaling:\n  min: 1\n")
