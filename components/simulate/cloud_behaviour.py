@@ -77,9 +77,10 @@ Source: aiplatform v1 proto ``DedicatedResources.autoscaling_metric_specs`` (goo
 machine_resources.proto) and https://cloud.google.com/vertex-ai/docs/predictions/autoscaling"""
 
 VERTEX_METRIC_SAMPLE_PERIOD_S = 60
-"""The ``aiplatform.googleapis.com/prediction/online/*`` metrics (cpu/utilization, accelerator/duty_cycle,
-request_count) are sampled every 60 seconds. Source: https://cloud.google.com/monitoring/api/metrics_gcp_a_b
-(aiplatform section, "Sampled every 60 seconds")."""
+"""Cloud Monitoring lists the ``aiplatform.googleapis.com/prediction/online/*`` metrics (cpu/utilization,
+accelerator/duty_cycle, request_count) with a 60-second sample period
+(https://cloud.google.com/monitoring/api/metrics_gcp_a_b, aiplatform section). How often the autoscaler itself
+evaluates them is not documented: the simulator assumes once per sample (not re-checked offline)."""
 
 HOURS_PER_MONTH = 730
 """Billing convention both clouds' price pages use for monthly figures (8760 h / 12)."""

@@ -157,3 +157,14 @@ def test_scale_in_after_fifteen_datapoints_below_the_margin():
     assert result.series is not None
     assert result.series.provisioned[75] == 11
     assert result.series.provisioned[76] == 3
+
+
+def test_vertex_scales_down_to_the_highest_recommendation_of_the_window():
+    # 9 replicas at 100 requests/s; at minute 120 the load drops to 20/s (11 % CPU -> recommendation 2). The
+    # minute-120 sample is seen at minute 122; the last recommendation of 9 (seen at minute 121) leaves the assumed
+    # 5-minute window at minute 126, when the replicas drop to 2.
+    model = dep(cloud="gcp", instance="g2-standard-4", metric="cpu", target=60.0, capacity_rps=20.0)
+    result = simulate(model, trace_from([6000] * 120 + [1200] * 30), record=True)
+    assert result.series is not None
+    assert result.series.provisioned[125] == 9
+    assert result.series.provisioned[126] == 2
