@@ -140,3 +140,17 @@ def test_synthetic_traces_are_seeded_and_peak_where_asked():
     assert one == two
     assert max(one.per_minute) == pytest.approx(600.0)  # 10 requests/s in the busiest minute
     assert one.minutes == 2880
+
+
+def test_cli_runs_a_per_request_trace(tmp_path, capsys):
+    # 30 requests in each of 10 minutes: one text-embed instance (40 requests/s) serves them all.
+    rows = [f"2026-11-02T08:{minute:02d}:{second:02d}Z" for minute in range(10) for second in range(0, 60, 2)]
+    path = write(tmp_path, "timestamp\n" + "\n".join(rows) + "\n")
+    args = ["--config-file", str(REPO / "stacks/Pulumi.prod.yaml"), "--deployment", "text-embed"]
+    assert cli.main([*args, "--trace", str(path), "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["deployments"]
+    assert (row["requests"], row["timed_out"], row["minutes"]) == (300, 0, 10)
+    # min 2 instances for 10 minutes: 1/3 instance-hour; the oracle needs 1 instance: 1/6.
+    assert row["instance_hours"] == pytest.approx(0.333, abs=0.001)
+    assert row["oracle_instance_hours"] == pytest.approx(0.167, abs=0.001)
+    assert row["ratio_to_oracle"] == 2.0

@@ -76,3 +76,14 @@ def test_cli_recommend_prints_the_snippet_and_json(capsys):
     body = json.loads(capsys.readouterr().out)["recommendations"][0]
     assert body["name"] == "text-embed" and body["recommended"]["timed_out"] == 0
     assert body["recommended"]["snippet"].startswith("scaling:\n  min: 1\n")
+
+
+def test_a_p99_bound_rules_out_settings_that_only_avoid_timeouts():
+    # The async summarizer never times out (6 h TTL) but its declared scaling waits for a backlog: p99 = start-up.
+    summarizer = prod("doc-summarizer")
+    trace = synthetic_for(summarizer, "diurnal", days=3, seed=7)
+    free = recommend(summarizer, trace)
+    bounded = recommend(summarizer, trace, p99_bound=10.0)
+    assert free.default.p99_latency_s > 300
+    assert bounded.best is not None and bounded.best.result.p99_latency_s <= 10.0
+    assert free.best is not None and free.best.hours <= bounded.best.hours
