@@ -24,7 +24,7 @@ Source: https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.ht
 metrics to CloudWatch ... at 1-minute frequency")."""
 
 CLOUDWATCH_HIGH_RESOLUTION_PERIOD_S = 10
-"""``ConcurrentRequestsPerModel`` (the ``SageMakerVariantConcurrentRequestsPerModelHighResolution`` predefined metric
+"""SageMaker's concurrent-requests-per-model metric (the high-resolution predefined metric
 the components declare for ``metric: concurrency``) is emitted every 10 seconds, counts the requests the model
 container handles including those queued inside it, and makes the policy scale **out** faster; it scales **in** at
 the same speed as with standard (1-minute) metrics.
@@ -43,7 +43,7 @@ request may wait in the queue before it expires.
 Source: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html"""
 
 SAGEMAKER_ASYNC_FROM_ZERO_STEP = 1
-"""The ``HasBacklogWithoutCapacity`` alarm's step policy adds one instance (the components declare
+"""The has-backlog-without-capacity alarm's step policy adds one instance (the components declare
 ``StepAdjustments: [{MetricIntervalLowerBound: 0, ScalingAdjustment: 1}]``), as in
 https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html ("Autoscale an asynchronous endpoint",
 scale from zero)."""
@@ -77,7 +77,7 @@ Source: aiplatform v1 proto ``DedicatedResources.autoscaling_metric_specs`` (goo
 machine_resources.proto) and https://cloud.google.com/vertex-ai/docs/predictions/autoscaling"""
 
 VERTEX_METRIC_SAMPLE_PERIOD_S = 60
-"""Cloud Monitoring lists the ``aiplatform.googleapis.com/prediction/online/*`` metrics (cpu/utilization,
+"""Cloud Monitoring lists the Vertex online-prediction metrics (cpu/utilization,
 accelerator/duty_cycle, request_count) with a 60-second sample period
 (https://cloud.google.com/monitoring/api/metrics_gcp_a_b, aiplatform section). How often the autoscaler itself
 evaluates them is not documented: the simulator assumes once per sample (not re-checked offline)."""

@@ -7,7 +7,7 @@ Time advances in steps of the scaling metric's period: 10 s for SageMaker's high
 2. instances whose start-up has elapsed go into service;
 3. the scaling policy reads the datapoints its alarms can see (metric delay) and sets the desired capacity:
    SageMaker target tracking (scale-out alarm after N datapoints above target, proportional scale-out, scale-in
-   alarm after M datapoints below target x margin, cooldowns, min/max; async: the ``HasBacklogWithoutCapacity``
+   alarm after M datapoints below target x margin, cooldowns, min/max; async: the has-backlog-without-capacity
    step policy from zero) or the Vertex autoscaler (proportional both ways, scale-down stabilised over a window);
 4. requests are served: a fluid FIFO queue per deployment, drained at in-service instances x capacity; real-time
    requests still queued when they could no longer finish within the timeout are counted as timed out, async
@@ -150,7 +150,7 @@ def simulate(
     desired = provisioned = peak = in_service
     pending: deque[list[int]] = deque()  # [ready step, count], ready steps increasing
     points: list[float] = []  # one datapoint per step; NaN when no instance is in service
-    zero_points: list[int] = []  # HasBacklogWithoutCapacity, one per minute
+    zero_points: list[int] = []  # has-backlog-without-capacity datapoints, one per minute
     vertex_recs: deque[tuple[int, int]] = deque()
     last_out = last_in = -(10**9)
     queue = 0.0
@@ -216,7 +216,7 @@ def simulate(
                     elif stable < desired:
                         desired, events = stable, events + 1
             if is_async and desired == 0 and cur_max > 0:
-                # HasBacklogWithoutCapacity (1-minute datapoints) -> the step policy adds one instance.
+                # The has-backlog-without-capacity alarm (1-minute datapoints) -> the step policy adds one instance.
                 seen = minute - zero_delay
                 if seen >= from_zero and all(zero_points[seen - from_zero : seen]):
                     desired, last_out, events = cb.SAGEMAKER_ASYNC_FROM_ZERO_STEP, t, events + 1

@@ -44,7 +44,7 @@ class SimDeployment:
         timeout_s: real-time: the request timeout; async: the request TTL in the queue.
         scale_out_cooldown_s / scale_in_cooldown_s / disable_scale_in: SageMaker target-tracking settings.
         schedules: SageMaker scheduled actions.
-        from_zero_minutes: async with min 0: evaluation periods of the HasBacklogWithoutCapacity alarm.
+        from_zero_minutes: async with min 0: evaluation periods of the has-backlog-without-capacity alarm.
     """
 
     name: str
