@@ -195,3 +195,30 @@ def test_the_pull_request_comment_shows_the_risk_summary_before_the_listing():
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_an_unchanged_stack_has_no_changes(stack):
     assert "No changes." in render_diff(diff_plans(base_plan(stack), plan(stack, stack_file(stack))))
+
+
+def test_a_gcp_region_change_replaces_the_endpoint_and_is_blocked_by_the_protected_bucket():
+    values = stack_file("prod")
+    values["gcp:region"] = "europe-west1"
+    found, text = review("prod", values)
+    assert found["OUTAGE"][0] == (
+        "reranker-endpoint (gcp:vertex/aiEndpoint:AiEndpoint) is replaced (region europe-west4 -> europe-west1):"
+        " a new endpoint with a new name and URL"
+    )
+    assert found["BLOCKED"] == [
+        "reranker-output-bucket (gcp:storage/bucket:Bucket) is protected and would be replaced"
+        " (region europe-west4 -> europe-west1): Pulumi refuses to delete it"
+    ]
+    assert "Provider config:\n  ~ gcp:region: europe-west4 -> europe-west1" in text
+
+
+def test_lower_retention_of_the_vertex_output_bucket_is_data():
+    values = stack_file("prod")
+    deployment(values, "reranker")["async"]["output_retention_days"] = 7
+    found, _ = review("prod", values)
+    assert found == {
+        "DATA": [
+            "reranker-output-bucket (gcp:storage/bucket:Bucket) keeps outputs shorter:"
+            " lifecycleRules[0].condition.age 30 -> 7"
+        ]
+    }
