@@ -80,10 +80,14 @@ def _outputs(spec: DeploymentSpec, model: str, version: str, deployed: aiplatfor
 
 
 def _sweep_orphans(api: VertexApi, spec: DeploymentSpec, keep: str) -> None:
-    """Delete models of earlier failed creates of this deployment: ``pending``, deployed nowhere, not ``keep``."""
+    """Delete the models of earlier failed creates of this deployment: ``pending``, deployed nowhere, not ``keep``.
+
+    This includes a duplicate upload of this very create (an upload whose answer was lost while its operation was
+    still running, so the retry did not see it and uploaded again).
+    """
     for model in api.find_models_by_label(NAME_LABEL, label_value(spec.display_name)):
         labels = dict(model.labels)
-        if labels.get(STATE_LABEL) == "pending" and labels.get(INSTANCE_LABEL) != keep and not model.deployed_models:
+        if labels.get(STATE_LABEL) == "pending" and str(model.name) != keep and not model.deployed_models:
             with contextlib.suppress(VertexApiError):  # best effort: the next create tries again
                 api.delete_model(str(model.name))
 
@@ -128,7 +132,7 @@ def create(api: VertexApi, spec: DeploymentSpec) -> tuple[str, dict[str, Any]]:
         except VertexApiError as err:
             raise _after_failed_deploy(api, spec, err, model, key, uploaded_here) from err.__cause__
     api.update_model(aiplatform_v1.Model(name=model, labels=spec.model_labels(key, instance_id, "live")), ["labels"])
-    _sweep_orphans(api, spec, keep=instance_id)
+    _sweep_orphans(api, spec, keep=model)
     return f"{spec.endpoint}/deployedModels/{deployed.id}", _outputs(spec, model, version, deployed, key, instance_id)
 
 
