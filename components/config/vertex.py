@@ -62,19 +62,6 @@ class VertexOptions(ConfigModel):
             raise ValueError(f"'{value}' is not a Cloud KMS key name (projects/P/locations/L/keyRings/R/cryptoKeys/K)")
         return value
 
-    @field_validator("private_network")
-    @classmethod
-    def _network(cls, value: str | None) -> str | None:
-        if value is None or facts.PRIVATE_NETWORK.match(value):
-            return value
-        match = re.match(r"^projects/([^/]+)/global/networks/[^/]+$", value)
-        if match:
-            raise ValueError(
-                f"'{match[1]}' in '{value}' must be the project NUMBER, not its id "
-                "(gcloud projects describe PROJECT --format='value(projectNumber)')"
-            )
-        raise ValueError(f"'{value}' is not a network name (projects/PROJECT_NUMBER/global/networks/NAME)")
-
     @field_validator("service_account")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
@@ -144,9 +131,32 @@ def region_problems(deployment: DeploymentConfig, region: str | None) -> list[Pr
     return []
 
 
+def _network_problems(value: str | None) -> list[Problem]:
+    """Checked with the deployment rather than the field, so that the deployment's other problems show too."""
+    if value is None or facts.PRIVATE_NETWORK.match(value):
+        return []
+    match = re.match(r"^projects/([^/]+)/global/networks/[^/]+$", value)
+    if match:
+        return [
+            Problem(
+                "vertex.private_network",
+                f"'{match[1]}' in '{value}' must be the project NUMBER, not its id",
+                f"use projects/NUMBER/global/networks/... (gcloud projects describe {match[1]} "
+                "--format='value(projectNumber)')",
+            )
+        ]
+    return [
+        Problem(
+            "vertex.private_network",
+            f"'{value}' is not a network name",
+            "use projects/PROJECT_NUMBER/global/networks/NAME",
+        )
+    ]
+
+
 def _endpoint_problems(deployment: DeploymentConfig) -> list[Problem]:
     options = deployment.vertex
-    problems: list[Problem] = []
+    problems = _network_problems(options.private_network)
     for (first, second), reason in facts.UNSUPPORTED_ENDPOINT_COMBINATIONS.items():
         if getattr(options, first) and getattr(options, second):
             problems.append(

@@ -318,7 +318,12 @@ ending in one of these is a file, which Vertex cannot load."""
 def bucket_name_problem(bucket: str) -> str | None:
     """Why ``bucket`` is not a valid Cloud Storage bucket name (bucket-names), or ``None``."""
     parts = bucket.split(".")
-    if not 3 <= len(bucket) <= 222 or any(not GCS_BUCKET.match(p) and not re.match(r"^[a-z0-9]$", p) for p in parts):
+    part = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
+    if (
+        not 3 <= len(bucket) <= 222
+        or any(not part.match(p) for p in parts)
+        or (len(parts) == 1 and not GCS_BUCKET.match(bucket))
+    ):
         return f"'{bucket}' is not a bucket name (3-63 lowercase letters, digits, '-', '_' per dot-separated part)"
     if bucket.startswith("goog") or "google" in bucket or "g00gle" in bucket:
         return f"'{bucket}' may not start with 'goog' or contain 'google'"
@@ -326,6 +331,39 @@ def bucket_name_problem(bucket: str) -> str | None:
         return f"'{bucket}' looks like an IP address, which a bucket name may not"
     return None
 
+
+# ------------------------------------------------------------------ the model-deployment resource
+
+MODEL_DEPLOYMENT_TYPE = "pulumi-python:dynamic/gcp:VertexModelDeployment"
+"""Type token of ml-serving's Vertex model-deployment dynamic resource (part of the state contract)."""
+MODEL_DEPLOYMENT_REPLACE_KEYS: tuple[str, ...] = (
+    "project",
+    "region",
+    "endpoint",
+    "image_uri",
+    "artifact_uri",
+    "predict_route",
+    "health_route",
+    "port",
+    "env",
+    "machine_type",
+    "accelerator_type",
+    "accelerator_count",
+    "service_account",
+    "kms_key_name",
+)
+"""Inputs of that resource whose change replaces it: a model's container, artifacts and encryption and a deployed
+model's machine and service account are immutable (aiplatform_v1 ``Model``, ``DeployedModel``; only replica counts
+and autoscaling specs can be mutated, ``MutateDeployedModelRequest.update_mask``)."""
+MODEL_DEPLOYMENT_OUTPUTS: tuple[str, ...] = (
+    "model",
+    "model_version_id",
+    "deployed_model_id",
+    "deployment_key",
+    "instance_id",
+    "private_predict_uri",
+)
+"""Outputs that resource computes besides its inputs."""
 
 # ------------------------------------------------------------------ endpoints
 

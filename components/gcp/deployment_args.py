@@ -28,24 +28,8 @@ NAME_LABEL = "ml_serving_name"
 PROVIDER_LABELS = (DEPLOYMENT_KEY_LABEL, INSTANCE_LABEL, STATE_LABEL, NAME_LABEL)
 """Labels the provider sets on models; users may not set them."""
 
-REPLACE_KEYS: tuple[str, ...] = (
-    "project",
-    "region",
-    "endpoint",
-    "image_uri",
-    "artifact_uri",
-    "predict_route",
-    "health_route",
-    "port",
-    "env",
-    "machine_type",
-    "accelerator_type",
-    "accelerator_count",
-    "service_account",
-    "kms_key_name",
-)
-"""Inputs whose change replaces the deployment (a model's container and encryption and a deployed model's machine
-are immutable; aiplatform_v1 ``Model`` / ``DedicatedResources.machine_spec``)."""
+REPLACE_KEYS: tuple[str, ...] = facts.MODEL_DEPLOYMENT_REPLACE_KEYS
+"""Inputs whose change replaces the deployment (:data:`components.facts.gcp.MODEL_DEPLOYMENT_REPLACE_KEYS`)."""
 
 UPDATE_KEYS: tuple[str, ...] = (
     "display_name",
@@ -61,14 +45,7 @@ UPDATE_KEYS: tuple[str, ...] = (
 )
 """Inputs changed in place (``MutateDeployedModel`` / ``UpdateModel``, or provider settings only)."""
 
-COMPUTED_KEYS: tuple[str, ...] = (
-    "model",
-    "model_version_id",
-    "deployed_model_id",
-    "deployment_key",
-    "instance_id",
-    "private_predict_uri",
-)
+COMPUTED_KEYS: tuple[str, ...] = facts.MODEL_DEPLOYMENT_OUTPUTS
 """Outputs computed by the provider (besides every input). ``instance_id`` and ``private_predict_uri`` are new in
 0.2.0: state written by 0.1.0 has neither, and the provider still reads, updates and deletes it."""
 

@@ -22,7 +22,7 @@ class MetricSpec:
     """One ``AutoscalingMetricSpec`` exactly as it is sent to Vertex AI."""
 
     metric_name: str
-    """Full Vertex metric name, e.g. ``aiplatform.googleapis.com/prediction/online/cpu/utilization``."""
+    """Full Vertex metric name (:data:`components.facts.gcp.METRICS`)."""
     target: int
     """Target (percent for utilization metrics, requests per minute per replica for request_count)."""
 
