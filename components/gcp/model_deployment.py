@@ -27,12 +27,11 @@ install the project into the virtualenv); the provider holds no credentials or c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
 
-from . import deployment_lifecycle as lifecycle
 from .deployment_args import (
     COMPUTED_KEYS,
     DEPLOYMENT_KEY_LABEL,
@@ -47,10 +46,14 @@ from .deployment_args import (
     normalised,
 )
 from .deployment_checks import validate_inputs
-from .deployment_spec import DeploymentSpec
 from .traffic import traffic_split_after_undeploy, traffic_split_for_new_model
-from .vertex_api import CredentialsFactory, VertexApi
 
+if TYPE_CHECKING:
+    from .deployment_spec import DeploymentSpec
+    from .vertex_api import CredentialsFactory, VertexApi
+
+# The aiplatform client (~0.5 s to import) is loaded only when the provider calls Vertex: declaring the resource,
+# ``check`` and ``diff`` (the offline plan, previews) do not need it.
 __all__ = [
     "COMPUTED_KEYS",
     "DEPLOYMENT_KEY_LABEL",
@@ -58,7 +61,6 @@ __all__ = [
     "INSTANCE_LABEL",
     "REPLACE_KEYS",
     "UPDATE_KEYS",
-    "DeploymentSpec",
     "VertexModelDeployment",
     "VertexModelDeploymentArgs",
     "VertexModelDeploymentProvider",
@@ -86,6 +88,8 @@ class VertexModelDeploymentProvider(pulumi.dynamic.ResourceProvider):
         """Credentials factory (``None``: ``google.auth.default()``)."""
 
     def _api(self, spec: DeploymentSpec) -> VertexApi:
+        from .vertex_api import VertexApi
+
         return VertexApi(
             context=spec.context(),
             api_endpoint=spec.api_endpoint,
@@ -117,23 +121,35 @@ class VertexModelDeploymentProvider(pulumi.dynamic.ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         """Upload and deploy with 100 % of the endpoint's traffic (see :func:`.deployment_lifecycle.create`)."""
+        from . import deployment_lifecycle as lifecycle
+        from .deployment_spec import DeploymentSpec
+
         spec = DeploymentSpec.from_props(props)
         id_, outs = lifecycle.create(self._api(spec), spec)
         return pulumi.dynamic.CreateResult(id_, outs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         """Mutate replica bounds / autoscaling and update the model's display name / labels in place."""
+        from . import deployment_lifecycle as lifecycle
+        from .deployment_spec import DeploymentSpec
+
         old = DeploymentSpec.from_props(olds, strict=False)
         new = DeploymentSpec.from_props(news)
         return pulumi.dynamic.UpdateResult(lifecycle.update(self._api(new), olds, old, new))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Undeploy and delete what this instance owns (see :func:`.deployment_lifecycle.delete`)."""
+        from . import deployment_lifecycle as lifecycle
+        from .deployment_spec import DeploymentSpec
+
         spec = DeploymentSpec.from_props(props, strict=False)
         lifecycle.delete(self._api(spec), spec, _id, props)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Report the live state; an empty id when the deployed model (or its endpoint) is gone."""
+        from . import deployment_lifecycle as lifecycle
+        from .deployment_spec import DeploymentSpec
+
         spec = DeploymentSpec.from_props(props, strict=False)
         new_id, outs = lifecycle.read(self._api(spec), spec, id_, props)
         return pulumi.dynamic.ReadResult(new_id, outs)
@@ -175,3 +191,12 @@ class VertexModelDeployment(pulumi.dynamic.Resource, module="gcp", name="VertexM
         props = args.to_props()
         props.update(dict.fromkeys(COMPUTED_KEYS))
         super().__init__(provider or VertexModelDeploymentProvider(), resource_name, props, opts)
+
+
+def __getattr__(name: str) -> Any:
+    """``DeploymentSpec`` (0.1.0 exported it from here), imported on first use with the aiplatform client."""
+    if name == "DeploymentSpec":
+        from .deployment_spec import DeploymentSpec
+
+        return DeploymentSpec
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
