@@ -285,3 +285,10 @@ def _scaling_problems(deployment: DeploymentConfig) -> list[Problem]:
                 )
             )
     return problems
+
+
+def machine(deployment: DeploymentConfig) -> accelerators.VertexMachine:
+    """Deprecated alias of :func:`components.resolve.gcp.vertex_machine` (resolution lives in ``resolve``)."""
+    from ..resolve.gcp import vertex_machine
+
+    return vertex_machine(deployment)

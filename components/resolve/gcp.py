@@ -95,11 +95,20 @@ def _target(config: DeploymentConfig) -> int | None:
     return max(1, round(target)) if target is not None else facts.DEFAULT_METRIC_TARGET
 
 
-def _machine(config: DeploymentConfig) -> tuple[str, str | None, int]:
+def vertex_machine(config: DeploymentConfig) -> accelerators.VertexMachine:
+    """Machine type, accelerator and count of a validated gcp deployment: the catalog's machine for its GPU (or
+    the ``machine_type`` override, which validation checked against the GPU), else the default CPU machine."""
     if config.accelerator is None:
-        return config.machine_type or facts.DEFAULT_MACHINE, None, 0
+        return accelerators.VertexMachine(config.machine_type or facts.DEFAULT_MACHINE, None, 0)
     chosen = accelerators.vertex_machine(config.accelerator.type, config.accelerator.count)
-    return config.machine_type or chosen.machine_type, chosen.accelerator_type, chosen.accelerator_count
+    return accelerators.VertexMachine(
+        config.machine_type or chosen.machine_type, chosen.accelerator_type, chosen.accelerator_count
+    )
+
+
+def _machine(config: DeploymentConfig) -> tuple[str, str | None, int]:
+    chosen = vertex_machine(config)
+    return chosen.machine_type, chosen.accelerator_type, chosen.accelerator_count
 
 
 def resolve_vertex(
