@@ -39,6 +39,7 @@ UPDATE_KEYS: tuple[str, ...] = (
     "metric",
     "target",
     "autoscaling_metric_specs",
+    "private_endpoint",
     "api_endpoint",
     "operation_timeout_seconds",
     "poll_interval_seconds",
@@ -101,6 +102,9 @@ class VertexModelDeploymentArgs:
     """Service account e-mail the model runs as, or ``None`` for the Vertex AI default. Replaces on change."""
     kms_key_name: pulumi.Input[str] | None = None
     """CMEK key of the uploaded model (``Model.encryption_spec``), or ``None``. Replaces on change."""
+    private_endpoint: pulumi.Input[bool] | None = None
+    """Whether the endpoint is private (VPC-peered). A private endpoint serves one deployed model, so a replacement
+    cannot be deployed beside the old one: it is deleted first (downtime until the new model serves). Default no."""
     api_endpoint: pulumi.Input[str] | None = None
     """API endpoint override (host, or URL such as ``http://127.0.0.1:8080`` for tests). Default regional host."""
     operation_timeout_seconds: pulumi.Input[float] = 1800.0

@@ -90,6 +90,8 @@ class DeploymentSpec:
     """Service account e-mail or ``None``."""
     kms_key_name: str | None
     """CMEK key of the model or ``None``."""
+    private_endpoint: bool | None
+    """Whether the endpoint is private (``None``: not said, public)."""
     api_endpoint: str | None
     """API endpoint override or ``None``."""
     operation_timeout_seconds: float
@@ -136,6 +138,7 @@ class DeploymentSpec:
             autoscaling_metric_specs=specs_of(inputs.get("autoscaling_metric_specs")),
             service_account=opt_str(inputs.get("service_account")),
             kms_key_name=opt_str(inputs.get("kms_key_name")),
+            private_endpoint=True if inputs.get("private_endpoint") is True else None,
             api_endpoint=opt_str(inputs.get("api_endpoint")),
             operation_timeout_seconds=float(get("operation_timeout_seconds")),
             poll_interval_seconds=float(get("poll_interval_seconds")),

@@ -107,7 +107,8 @@ class VertexModelDeploymentProvider(pulumi.dynamic.ResourceProvider):
         return pulumi.dynamic.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        """Classify changes: :data:`REPLACE_KEYS` replace (create-before-delete), the rest update in place."""
+        """Classify changes: :data:`REPLACE_KEYS` replace (create-before-delete, but delete-before-create on a
+        private endpoint), the rest update in place."""
         replaces: list[str] = []
         changed = False
         olds, news = canonical_inputs(olds, state=True), canonical_inputs(news)
@@ -117,7 +118,9 @@ class VertexModelDeploymentProvider(pulumi.dynamic.ResourceProvider):
                 changed = True
                 if key in REPLACE_KEYS:
                     replaces.append(key)
-        return pulumi.dynamic.DiffResult(changes=changed, replaces=replaces, delete_before_replace=False)
+        # A private endpoint serves one deployed model (facts.PRIVATE_ENDPOINT_ONE_MODEL): delete first.
+        first = bool(replaces) and news.get("private_endpoint") is True
+        return pulumi.dynamic.DiffResult(changes=changed, replaces=replaces, delete_before_replace=first)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         """Upload and deploy with 100 % of the endpoint's traffic (see :func:`.deployment_lifecycle.create`)."""

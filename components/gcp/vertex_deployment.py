@@ -165,6 +165,7 @@ class VertexDeployment(pulumi.ComponentResource):
                 autoscaling_metric_specs=resolved.metric_spec_inputs,
                 service_account=service_account,
                 kms_key_name=resolved.kms_key,
+                private_endpoint=True if resolved.private_network else None,
                 api_endpoint=api_endpoint,
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=grants),

@@ -146,6 +146,7 @@ def test_a_private_endpoint_exports_the_private_predict_url(run_stack):
     network = "projects/123456789012/global/networks/serving"
     plan = run_stack(stack_values(gcp_deployment(vertex={"private_network": network})))
     assert plan.one(ENDPOINT).inputs["network"] == network
+    assert plan.one(MODEL).inputs["private_endpoint"] is True  # replacements delete first: one model per endpoint
     outputs = plan.outputs["reranker"]
     assert outputs["invoke_url"] == (
         f"http://{outputs['endpoint_id']}.aiplatform.googleapis.com/v1/models/{outputs['deployed_model_id']}:predict"

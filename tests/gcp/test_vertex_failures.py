@@ -194,3 +194,32 @@ def test_errors_after_the_last_attempt_name_the_deployment_the_call_and_the_quot
         "Request more Vertex AI online prediction quota for machine type n1-standard-4 in region us-central1" in message
     )
     assert vertex_server.models == {}
+
+
+def test_a_replacement_on_a_private_endpoint_deletes_first_since_it_serves_one_model(
+    provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer
+) -> None:
+    private = vertex_server.add_endpoint("77", network="projects/123456789012/global/networks/serving")
+    v1_id, v1 = create(provider, {**inputs(provider, vertex_server, private, IMAGE_V1), "private_endpoint": True})
+    assert v1["private_predict_uri"] == (
+        f"http://77.aiplatform.googleapis.com/v1/models/{v1['deployed_model_id']}:predict"
+    )
+    v2_news = {**inputs(provider, vertex_server, private, IMAGE_V2), "private_endpoint": True}
+
+    diff = provider.diff(v1_id, v1, v2_news)
+    assert (diff.replaces, diff.delete_before_replace) == (["image_uri"], True)
+    provider.delete(v1_id, v1)
+    _, v2 = create(provider, v2_news)
+
+    assert serving(vertex_server, private) == {v2["deployed_model_id"]: IMAGE_V2}
+    assert list(vertex_server.models) == [v2["model"].rsplit("/", 1)[-1]]
+
+
+def test_a_public_endpoint_replacement_creates_first(
+    provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
+) -> None:
+    v1_id, v1 = create(provider, inputs(provider, vertex_server, endpoint, IMAGE_V1))
+
+    diff = provider.diff(v1_id, v1, inputs(provider, vertex_server, endpoint, IMAGE_V2))
+
+    assert (diff.replaces, diff.delete_before_replace) == (["image_uri"], False)

@@ -553,6 +553,7 @@ NEW_VALUES: dict[str, Any] = {
         {"metric_name": "aiplatform.googleapis.com/prediction/online/cpu/utilization", "target": 45}
     ],
     "kms_key_name": "projects/fake-project/locations/us-central1/keyRings/r/cryptoKeys/k",
+    "private_endpoint": True,
 }
 
 
