@@ -223,3 +223,22 @@ def test_a_public_endpoint_replacement_creates_first(
     diff = provider.diff(v1_id, v1, inputs(provider, vertex_server, endpoint, IMAGE_V2))
 
     assert (diff.replaces, diff.delete_before_replace) == (["image_uri"], False)
+
+
+def test_a_half_finished_update_converges_on_the_next_run(
+    provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
+) -> None:
+    id_, olds = create(provider, inputs(provider, vertex_server, endpoint, IMAGE_V1))
+    news = {**inputs(provider, vertex_server, endpoint, IMAGE_V1), "max_replicas": 4, "labels": {"team": "search"}}
+    vertex_server.fail_next("UpdateModel", 500, "Internal error encountered.")  # after the mutate went through
+
+    with pytest.raises(VertexApiError, match="while updating labels of model"):
+        provider.update(id_, olds, news)
+    assert vertex_server.deployed_models(endpoint)[0]["dedicatedResources"]["maxReplicaCount"] == 4
+
+    # Pulumi kept the old state: the next run sends the same update again.
+    result = provider.update(id_, olds, news)
+
+    assert result.outs is not None and result.outs["max_replicas"] == 4
+    model = vertex_server.models[olds["model"].rsplit("/", 1)[-1]]
+    assert model["labels"]["team"] == "search" and model["labels"]["ml_serving_state"] == "live"
