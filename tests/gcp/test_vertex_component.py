@@ -152,3 +152,17 @@ def test_a_private_endpoint_exports_the_private_predict_url(run_stack):
         f"http://{outputs['endpoint_id']}.aiplatform.googleapis.com/v1/models/{outputs['deployed_model_id']}:predict"
     )
     assert outputs["predict_url"] == outputs["invoke_url"]
+
+
+def test_a_component_name_whose_endpoint_auto_name_breaks_the_id_rule_is_refused():
+    from components.config import DeploymentConfig
+    from components.gcp import VertexDeployment
+    from components.mock_runtime import run_program
+
+    config = DeploymentConfig.model_validate(gcp_deployment())
+
+    def program():
+        VertexDeployment("Reranker_EU", config, project="acme-ml", region="europe-west4")
+
+    with pytest.raises(Exception, match="breaks Vertex's rule: a lowercase letter first"):
+        run_program(program, stack="test", config={"gcp:project": "acme-ml"})
