@@ -9,7 +9,8 @@ Sources, checked by ``tests/contract/test_accelerator_catalog.py``:
   GPU model and count per size: the AWS EC2 accelerated-computing instance specifications
   (https://aws.amazon.com/ec2/instance-types/#Accelerated_Computing).
 * Vertex accelerator types: ``google.cloud.aiplatform_v1.AcceleratorType`` member names; machine types and valid
-  machine/GPU pairings: "Configure compute resources for inference"
+  machine/GPU pairings: the machine table of :mod:`components.facts.gcp` (``MACHINE_FAMILIES``), from "Configure
+  compute resources for inference"
   (https://cloud.google.com/vertex-ai/docs/predictions/configure-compute) and Compute Engine "GPU machine types"
   (https://cloud.google.com/compute/docs/gpus).
 
@@ -28,10 +29,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ..facts.gcp import DEFAULT_MACHINE, MACHINE_FAMILIES
+
 DEFAULT_SAGEMAKER_CPU_INSTANCE = "ml.m5.xlarge"
 """SageMaker hosting instance type used when no accelerator is requested (4 vCPU, 16 GiB)."""
 
-DEFAULT_VERTEX_CPU_MACHINE = "n1-standard-4"
+DEFAULT_VERTEX_CPU_MACHINE = DEFAULT_MACHINE
 """Vertex AI machine type used when no accelerator is requested (4 vCPU, 15 GB)."""
 
 
@@ -126,147 +129,84 @@ def _smallest_sagemaker_types(accelerator: str) -> dict[int, str]:
     return found
 
 
+def _vertex_machines(enum: str | None, n1_hosts: Mapping[int, str]) -> dict[int, tuple[str, str]]:
+    """GPU count -> (machine type, accelerator enum name) on Vertex AI, from the machine table of the GCP facts.
+
+    Accelerator-optimized families come with their GPUs: for each count, the smallest machine of the table that
+    bundles that many (``g2-standard-4`` before ``-8``). N1 takes attachable GPUs on a host we choose
+    (``n1_hosts``), for the counts the table allows.
+    """
+    if enum is None:
+        return {}
+    found: dict[int, str] = {}
+    bundled = [(m, c) for f in MACHINE_FAMILIES.values() for m, (acc, c) in f.bundled.items() if acc == enum]
+    for machine, count in sorted(bundled, key=lambda item: int(re.findall(r"\d+", item[0])[-1])):
+        found.setdefault(count, machine)
+    attachable = MACHINE_FAMILIES["n1"].attachable.get(enum, ())
+    found.update({count: host for count, host in n1_hosts.items() if count in attachable})
+    return {count: (machine, enum) for count, machine in found.items()}
+
+
 def _accelerator(
     name: str,
     description: str,
     memory_gib: int,
-    vertex: Mapping[int, tuple[str, str]],
+    vertex: str | None,
+    n1_hosts: Mapping[int, str] | None = None,
 ) -> Accelerator:
-    """Build a catalog row with read-only mappings; ``vertex`` maps count -> (machine, enum name).
+    """Build a catalog row with read-only mappings.
 
-    The SageMaker offers are derived from :data:`SAGEMAKER_GPU_FAMILIES`: for each GPU count, the smallest size.
+    Args:
+        vertex: the ``aiplatform_v1.AcceleratorType`` name of the GPU; ``None`` when Google Cloud has none.
+        n1_hosts: for GPUs attached to N1 machines, the host machine per GPU count.
+
+    The SageMaker offers come from :data:`SAGEMAKER_GPU_FAMILIES` (for each GPU count, the smallest size), the
+    Vertex machines from the GCP facts' machine table (:func:`_vertex_machines`).
     """
+    machines = _vertex_machines(vertex, n1_hosts or {})
     return Accelerator(
         name=name,
         description=description,
         memory_gib=memory_gib,
         sagemaker=MappingProxyType(dict(sorted(_smallest_sagemaker_types(name).items()))),
         vertex=MappingProxyType(
-            {count: VertexMachine(machine, acc_type, count) for count, (machine, acc_type) in sorted(vertex.items())}
+            {count: VertexMachine(machine, acc_type, count) for count, (machine, acc_type) in sorted(machines.items())}
         ),
     )
 
 
 # --------------------------------------------------------------------------------------------------
-# The catalog. SageMaker: derived from the family table above. Vertex: the accelerator-optimized machine
-# with that many GPUs; for N1 + attachable GPUs, a standard machine within Compute Engine's
-# vCPU-per-GPU limits and within Vertex inference's N1 list (n1-standard-2 ... n1-standard-32).
+# The catalog: cloud-neutral name, description, GB per GPU, the Vertex AI accelerator enum name. SageMaker
+# instance types and Vertex machines are derived from the tables (above; components.facts.gcp).
 # --------------------------------------------------------------------------------------------------
 _ROWS: tuple[Accelerator, ...] = (
     _accelerator(
         "nvidia-t4",
         "NVIDIA T4 (Turing)",
         16,
-        # GCE N1 + T4: 1-2 GPUs up to 48 vCPUs, 4 GPUs up to 96 vCPUs; Vertex offers 1, 2, 4 T4s.
-        # 4 vCPUs per GPU keeps the host comfortably sized.
-        {
-            1: ("n1-standard-4", "NVIDIA_TESLA_T4"),
-            2: ("n1-standard-8", "NVIDIA_TESLA_T4"),
-            4: ("n1-standard-16", "NVIDIA_TESLA_T4"),
-        },
+        "NVIDIA_TESLA_T4",
+        # GCE N1 + T4: 1-2 GPUs up to 48 vCPUs, 4 GPUs up to 96 vCPUs; 4 vCPUs per GPU keeps the host comfortably
+        # sized.
+        {1: "n1-standard-4", 2: "n1-standard-8", 4: "n1-standard-16"},
     ),
-    _accelerator(
-        "nvidia-a10g",
-        "NVIDIA A10G (Ampere)",
-        24,
-        # A10G is an AWS-only part: Google Cloud has no A10G.
-        {},
-    ),
-    _accelerator(
-        "nvidia-l4",
-        "NVIDIA L4 (Ada Lovelace)",
-        24,
-        # GCE G2: g2-standard-4/8/12/16/32 have 1 L4, -24 has 2, -48 has 4, -96 has 8.
-        {
-            1: ("g2-standard-4", "NVIDIA_L4"),
-            2: ("g2-standard-24", "NVIDIA_L4"),
-            4: ("g2-standard-48", "NVIDIA_L4"),
-            8: ("g2-standard-96", "NVIDIA_L4"),
-        },
-    ),
-    _accelerator(
-        "nvidia-l40s",
-        "NVIDIA L40S (Ada Lovelace)",
-        48,
-        # Google Cloud has no L40S.
-        {},
-    ),
+    _accelerator("nvidia-a10g", "NVIDIA A10G (Ampere)", 24, None),  # an AWS-only part: Google Cloud has no A10G
+    _accelerator("nvidia-l4", "NVIDIA L4 (Ada Lovelace)", 24, "NVIDIA_L4"),
+    _accelerator("nvidia-l40s", "NVIDIA L40S (Ada Lovelace)", 48, None),  # Google Cloud has no L40S
     _accelerator(
         "nvidia-v100",
         "NVIDIA V100 16GB (Volta)",
         16,
-        # GCE N1 + V100: at most 12 vCPUs per GPU (1 -> 12, 2 -> 24, 4 -> 48, 8 -> 96). Vertex inference
-        # lists N1 machines up to n1-standard-32, so 8 V100s get n1-standard-32.
-        {
-            1: ("n1-standard-8", "NVIDIA_TESLA_V100"),
-            2: ("n1-standard-16", "NVIDIA_TESLA_V100"),
-            4: ("n1-standard-32", "NVIDIA_TESLA_V100"),
-            8: ("n1-standard-32", "NVIDIA_TESLA_V100"),
-        },
+        "NVIDIA_TESLA_V100",
+        # GCE N1 + V100: at most 12 vCPUs per GPU (1 -> 12, 2 -> 24, 4 -> 48, 8 -> 96). Vertex inference lists N1
+        # machines up to n1-standard-32, so 8 V100s get n1-standard-32.
+        {1: "n1-standard-8", 2: "n1-standard-16", 4: "n1-standard-32", 8: "n1-standard-32"},
     ),
-    _accelerator(
-        "nvidia-a100-40gb",
-        "NVIDIA A100 40GB (Ampere)",
-        40,
-        # GCE A2 Standard: a2-highgpu-{1,2,4,8}g and a2-megagpu-16g.
-        {
-            1: ("a2-highgpu-1g", "NVIDIA_TESLA_A100"),
-            2: ("a2-highgpu-2g", "NVIDIA_TESLA_A100"),
-            4: ("a2-highgpu-4g", "NVIDIA_TESLA_A100"),
-            8: ("a2-highgpu-8g", "NVIDIA_TESLA_A100"),
-            16: ("a2-megagpu-16g", "NVIDIA_TESLA_A100"),
-        },
-    ),
-    _accelerator(
-        "nvidia-a100-80gb",
-        "NVIDIA A100 80GB (Ampere)",
-        80,
-        # GCE A2 Ultra: a2-ultragpu-{1,2,4,8}g.
-        {
-            1: ("a2-ultragpu-1g", "NVIDIA_A100_80GB"),
-            2: ("a2-ultragpu-2g", "NVIDIA_A100_80GB"),
-            4: ("a2-ultragpu-4g", "NVIDIA_A100_80GB"),
-            8: ("a2-ultragpu-8g", "NVIDIA_A100_80GB"),
-        },
-    ),
-    _accelerator(
-        "nvidia-h100",
-        "NVIDIA H100 80GB (Hopper)",
-        80,
-        # GCE A3 High: a3-highgpu-{1,2,4,8}g (1g/2g/4g are typically Spot / reservation / DWS capacity).
-        {
-            1: ("a3-highgpu-1g", "NVIDIA_H100_80GB"),
-            2: ("a3-highgpu-2g", "NVIDIA_H100_80GB"),
-            4: ("a3-highgpu-4g", "NVIDIA_H100_80GB"),
-            8: ("a3-highgpu-8g", "NVIDIA_H100_80GB"),
-        },
-    ),
-    _accelerator(
-        "nvidia-h200",
-        "NVIDIA H200 141GB (Hopper)",
-        141,
-        # GCE A3 Ultra: a3-ultragpu-8g only.
-        {8: ("a3-ultragpu-8g", "NVIDIA_H200_141GB")},
-    ),
-    _accelerator(
-        "nvidia-b200",
-        "NVIDIA B200 (Blackwell)",
-        180,
-        # GCE A4: a4-highgpu-8g only (1,440 GB GPU memory in total).
-        {8: ("a4-highgpu-8g", "NVIDIA_B200")},
-    ),
-    _accelerator(
-        "nvidia-rtx-pro-6000",
-        "NVIDIA RTX PRO 6000 Blackwell Server Edition",
-        96,
-        # GCE G4: g4-standard-48 has 1 GPU, -96 has 2, -192 has 4, -384 has 8.
-        {
-            1: ("g4-standard-48", "NVIDIA_RTX_PRO_6000"),
-            2: ("g4-standard-96", "NVIDIA_RTX_PRO_6000"),
-            4: ("g4-standard-192", "NVIDIA_RTX_PRO_6000"),
-            8: ("g4-standard-384", "NVIDIA_RTX_PRO_6000"),
-        },
-    ),
+    _accelerator("nvidia-a100-40gb", "NVIDIA A100 40GB (Ampere)", 40, "NVIDIA_TESLA_A100"),
+    _accelerator("nvidia-a100-80gb", "NVIDIA A100 80GB (Ampere)", 80, "NVIDIA_A100_80GB"),
+    _accelerator("nvidia-h100", "NVIDIA H100 80GB (Hopper)", 80, "NVIDIA_H100_80GB"),
+    _accelerator("nvidia-h200", "NVIDIA H200 141GB (Hopper)", 141, "NVIDIA_H200_141GB"),
+    _accelerator("nvidia-b200", "NVIDIA B200 (Blackwell)", 180, "NVIDIA_B200"),  # 1,440 GB on 8 GPUs
+    _accelerator("nvidia-rtx-pro-6000", "NVIDIA RTX PRO 6000 Blackwell Server Edition", 96, "NVIDIA_RTX_PRO_6000"),
 )
 
 CATALOG: Mapping[str, Accelerator] = MappingProxyType({row.name: row for row in _ROWS})

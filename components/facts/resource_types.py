@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from . import gcp
+
 __all__ = [
     "RESOURCE_TYPES",
     "TAG_PROPERTIES",
@@ -237,30 +239,21 @@ _ENTRIES: tuple[ResourceType, ...] = (
         source=_TF_GOOGLE + "vertexai/Endpoint.yaml",
     ),
     ResourceType(
-        # ml-serving's dynamic provider (components.gcp.model_deployment): a model's container and a deployed
-        # model's machine are immutable in the aiplatform API (Model has no container update, DeployedModel's
-        # dedicated_resources.machine_spec cannot be mutated: MutateDeployedModel takes replica counts and
-        # autoscaling specs only). A test checks the provider's diff() against this entry. The replacement is
-        # create-before-delete on the same endpoint (traffic moves to the new model): a roll-over, not an outage.
-        "pulumi-python:dynamic/gcp:VertexModelDeployment",
-        replace_on=frozenset(
-            {
-                "project",
-                "region",
-                "endpoint",
-                "image_uri",
-                "artifact_uri",
-                "predict_route",
-                "health_route",
-                "port",
-                "env",
-                "machine_type",
-                "accelerator_type",
-                "accelerator_count",
-                "service_account",
-            }
-        ),
+        # ml-serving's dynamic provider (components.gcp.model_deployment); its replace keys are a GCP fact (the
+        # provider's diff reads the same tuple, a test checks both). The replacement is create-before-delete on the
+        # same endpoint (traffic moves to the new model): a roll-over, not an outage.
+        gcp.MODEL_DEPLOYMENT_TYPE,
+        replace_on=frozenset(gcp.MODEL_DEPLOYMENT_REPLACE_KEYS),
         source="https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.endpoints/mutateDeployedModel",
+    ),
+    ResourceType(
+        # ml-serving's SageMaker endpoint lifecycle (components.aws.endpoint_lifecycle, a boto3 dynamic provider):
+        # another endpoint name or region is another endpoint; configuration and rollout settings update in place
+        # (UpdateEndpoint).
+        "pulumi-python:dynamic/aws:SageMakerEndpointLifecycle",
+        replace_on=frozenset({"endpoint_name", "region"}),
+        serves_traffic=True,
+        source="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html",
     ),
     # ------------------------------------------------------------------------------------ Cloud Storage, IAM
     ResourceType(

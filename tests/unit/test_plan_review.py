@@ -200,6 +200,8 @@ def test_an_unchanged_stack_has_no_changes(stack):
 def test_a_gcp_region_change_replaces_the_endpoint_and_is_blocked_by_the_protected_bucket():
     values = stack_file("prod")
     values["gcp:region"] = "europe-west1"
+    vertex = values["ml-serving:defaults"]["vertex"]  # the key must be in the endpoint's region
+    vertex["kms_key"] = vertex["kms_key"].replace("/europe-west4/", "/europe-west1/")
     found, text = review("prod", values)
     assert found["OUTAGE"][0] == (
         "reranker-endpoint (gcp:vertex/aiEndpoint:AiEndpoint) is replaced (region europe-west4 -> europe-west1):"

@@ -54,6 +54,8 @@ def test_every_entry_names_its_source():
         ("gcp:vertex/aiEndpoint:AiEndpoint", ["encryptionSpec"], ["encryptionSpec"]),
         ("pulumi-python:dynamic/gcp:VertexModelDeployment", ["min_replicas", "labels"], []),
         ("pulumi-python:dynamic/gcp:VertexModelDeployment", ["image_uri"], ["image_uri"]),
+        ("pulumi-python:dynamic/gcp:VertexModelDeployment", ["kms_key_name"], ["kms_key_name"]),
+        ("pulumi-python:dynamic/aws:SageMakerEndpointLifecycle", ["endpoint_config_name"], []),
         ("aws:unknown/type:Type", ["anything"], []),
     ],
 )
@@ -70,6 +72,7 @@ def test_data_holders_and_traffic_servers():
     assert sorted(t for t, e in RESOURCE_TYPES.items() if e.serves_traffic) == [
         "aws:sagemaker/endpoint:Endpoint",
         "gcp:vertex/aiEndpoint:AiEndpoint",
+        "pulumi-python:dynamic/aws:SageMakerEndpointLifecycle",
     ]
 
 
