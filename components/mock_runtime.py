@@ -273,6 +273,21 @@ class Plan:
         }
 
 
+async def _resolve_keeping_secrets(value: Any) -> Any:
+    """Stack outputs as plain values, a secret one as :data:`SECRET` (never its value)."""
+    if isinstance(value, pulumi.Output):
+        if await value.is_secret():
+            return SECRET
+        return await _resolve_keeping_secrets(await value.future())
+    if isinstance(value, Mapping):
+        return {key: await _resolve_keeping_secrets(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [await _resolve_keeping_secrets(item) for item in value]
+    if asyncio.isfuture(value) or asyncio.iscoroutine(value):
+        return await _resolve_keeping_secrets(await value)
+    return value
+
+
 def _plain(value: Any) -> Any:
     """Make deserialized engine values JSON-friendly (resources become their URNs, tuples lists)."""
     if rpc.is_rpc_secret(value):
@@ -425,7 +440,7 @@ def run_program(
         program()
         await wait_for_rpcs()
         outputs = getattr(root, "outputs", {})
-        resolved.update(await pulumi.Output.from_input(outputs).future() or {})
+        resolved.update(await _resolve_keeping_secrets(outputs) or {})
 
     # The SDK runs monitor calls on executor threads that each need an event loop. A fresh executor per run
     # opens them itself and closes them when the run ends, instead of leaving them to the garbage collector at
