@@ -31,12 +31,12 @@ def bounds(service_name: str, name: str) -> tuple[int, int]:
 
 
 def test_instance_types_are_the_production_variant_enum():
-    assert facts.INSTANCE_TYPES == set(shape("sagemaker", "ProductionVariantInstanceType").enum)
+    assert set(shape("sagemaker", "ProductionVariantInstanceType").enum) == facts.INSTANCE_TYPES
 
 
 def test_local_nvme_families_are_sagemaker_families():
     families = {t.split(".")[1] for t in shape("sagemaker", "ProductionVariantInstanceType").enum}
-    assert facts.LOCAL_NVME_FAMILIES <= families
+    assert families >= facts.LOCAL_NVME_FAMILIES
     for family in ("g4dn", "g5", "g6", "g6e", "p4d", "p4de", "p5"):  # CreateEndpointConfig.KmsKeyId's examples
         assert family in facts.LOCAL_NVME_FAMILIES
     assert not {"c5", "m5", "p3", "inf2", "g7"} & facts.LOCAL_NVME_FAMILIES
@@ -136,7 +136,7 @@ def test_name_and_environment_patterns_are_botocore_patterns():
 
 
 def test_alarm_and_dashboard_name_limits():
-    assert facts.ALARM_NAME_MAX == shape("cloudwatch", "AlarmName").metadata["max"]
+    assert shape("cloudwatch", "AlarmName").metadata["max"] == facts.ALARM_NAME_MAX
     assert facts.DASHBOARD_NAME_MAX <= 255
 
 
