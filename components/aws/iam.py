@@ -15,6 +15,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from ..facts import aws as facts
+
 SAGEMAKER_PRINCIPAL = "sagemaker.amazonaws.com"
 
 
@@ -60,7 +62,7 @@ def assume_role_policy_document(account: str | None = None) -> str:
 def execution_policy_document(grants: ExecutionGrants) -> str:
     """The role's inline policy as JSON. No `*` action; `*` resources only where the API has no narrower one."""
     p, r, a = grants.partition, grants.region, grants.account
-    log_group = f"arn:{p}:logs:{r}:{a}:log-group:/aws/sagemaker/Endpoints/*"
+    log_group = f"arn:{p}:logs:{r}:{a}:log-group:{facts.ENDPOINT_LOG_GROUP_PREFIX}/*"
     statements: list[dict[str, Any]] = [
         {
             "Sid": "PullImage",
@@ -92,7 +94,7 @@ def execution_policy_document(grants: ExecutionGrants) -> str:
             "Effect": "Allow",
             "Action": ["cloudwatch:PutMetricData"],
             "Resource": ["*"],
-            "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
+            "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", facts.SAGEMAKER_NAMESPACE]}},
         },
     ]
     if grants.artifact_object_arns:

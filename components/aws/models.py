@@ -21,6 +21,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import DeploymentConfig, SageMakerOptions, VariantSpec
+from .provider_inputs import provider_inputs
 
 MODES = {"serial": "Serial", "direct": "Direct"}
 
@@ -95,38 +96,7 @@ def read_grants(models: Iterable[Mapping[str, Any]]) -> ReadGrants:
 
 def model_args(model: Mapping[str, Any]) -> dict[str, Any]:
     """``aws.sagemaker.Model`` keyword arguments for the containers of ``model`` (API names)."""
-    if "PrimaryContainer" in model:
-        c = model["PrimaryContainer"]
-        cache = c.get("MultiModelConfig")
-        return {
-            "primary_container": aws.sagemaker.ModelPrimaryContainerArgs(
-                image=c["Image"],
-                model_data_url=c.get("ModelDataUrl"),
-                environment=c.get("Environment"),
-                mode=c.get("Mode"),
-                multi_model_config=(
-                    aws.sagemaker.ModelPrimaryContainerMultiModelConfigArgs(
-                        model_cache_setting=cache["ModelCacheSetting"]
-                    )
-                    if cache
-                    else None
-                ),
-            )
-        }
-    return {
-        "containers": [
-            aws.sagemaker.ModelContainerArgs(
-                container_hostname=c.get("ContainerHostname"),
-                image=c["Image"],
-                model_data_url=c.get("ModelDataUrl"),
-                environment=c.get("Environment"),
-            )
-            for c in model["Containers"]
-        ],
-        "inference_execution_config": aws.sagemaker.ModelInferenceExecutionConfigArgs(
-            mode=model["InferenceExecutionConfig"]["Mode"]
-        ),
-    }
+    return provider_inputs(model)
 
 
 def declare_model(

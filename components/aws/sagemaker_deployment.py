@@ -21,29 +21,16 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import DeploymentConfig
-from ..tags import standard_tags
-from .async_output import AsyncOutput, async_inference_args, async_inference_config, execution_statements
-from .autoscaling import VariantAutoscaling, VariantShape, vcpus_of
-from .dashboard import DashboardVariant, dashboard_name, dashboard_url, declare_dashboard
+from ..resolve.aws import PRIMARY_MODEL, ResolvedSageMaker, ResolvedVariant, RollbackAlarm, resolve_sagemaker
+from .async_output import AsyncOutput, async_inference_config, async_inference_inputs, execution_statements
+from .autoscaling import VariantAutoscaling
+from .dashboard import DashboardVariant, dashboard_url, declare_dashboard
 from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
 from .models import declare_model, deployment_model, read_grants, variant_model
-from .rollout import (
-    RollbackAlarm,
-    RolloutAlarms,
-    deployment_config,
-    deployment_config_args,
-    describe_alarms_statement,
-    rollback_alarms,
-)
+from .provider_inputs import provider_inputs
+from .rollout import RolloutAlarms, deployment_config, deployment_config_inputs, describe_alarms_statement
 from .scale_to_zero import BacklogScaling
-from .variants import (
-    PRIMARY_MODEL,
-    VariantPlan,
-    production_variant,
-    production_variant_args,
-    shadow_variant_args,
-    variant_plans,
-)
+from .variants import production_variant
 
 TYPE_TOKEN = "ml-serving:aws:SageMakerDeployment"
 
@@ -103,21 +90,17 @@ class SageMakerDeployment(pulumi.ComponentResource):
         if config.cloud != "aws":
             raise ValueError(f"deployment {config.name} is for cloud {config.cloud}; use the component of that cloud")
         self._config = config
+        resolved = resolve_sagemaker(config, pulumi.get_project(), pulumi.get_stack(), extra_tags)
+        self._resolved: ResolvedSageMaker = resolved
         child = pulumi.ResourceOptions(parent=self)
-        project, stack = pulumi.get_project(), pulumi.get_stack()
-        tags = standard_tags(project, stack, config.name, {**config.tags, **(extra_tags or {})})
+        tags = resolved.tag_map
         options = config.sagemaker
-        plans = variant_plans(config)
-        production = [plan for plan in plans if not plan.shadow]
+        variants = resolved.variants
         model_data = {PRIMARY_MODEL: deployment_model(config)}
-        for variant in (*options.variants, *([options.shadow] if options.shadow else [])):
-            if variant.own_model:
-                model_data[variant.name] = variant_model(config, variant)
-        alarms = (
-            rollback_alarms(config.rollout, project, stack, config.name, [plan.name for plan in production])
-            if config.rollout is not None
-            else []
-        )
+        for spec in (*options.variants, *([options.shadow] if options.shadow else [])):
+            if spec.own_model:
+                model_data[spec.name] = variant_model(config, spec)
+        alarms = resolved.rollback_alarms
 
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)
         partition = aws.get_partition_output(opts=invoke_opts).partition
@@ -145,27 +128,16 @@ class SageMakerDeployment(pulumi.ComponentResource):
         }
         endpoint_config = aws.sagemaker.EndpointConfiguration(
             f"{name}-config",
-            name_prefix=f"{config.name}-",
-            production_variants=[self._variant(plan, models) for plan in production],
-            shadow_production_variants=[self._variant(plan, models) for plan in plans if plan.shadow] or None,
+            name_prefix=resolved.endpoint_config_name_prefix,
+            production_variants=[self._variant(v, models) for v in resolved.production_variants],
+            shadow_production_variants=[self._variant(v, models) for v in variants if v.shadow] or None,
             async_inference_config=self._async_config(),
-            kms_key_arn=options.kms_key,
+            kms_key_arn=resolved.endpoint_kms_key,
             tags=tags,
             opts=child,
         )
-        endpoint = aws.sagemaker.Endpoint(
-            f"{name}-endpoint",
-            endpoint_config_name=endpoint_config.name,
-            # Alarm names are fixed strings: no dependency on the alarms, which follow the endpoint (see .rollout).
-            deployment_config=(
-                deployment_config_args(deployment_config(config.rollout, [alarm.name for alarm in alarms]))
-                if config.rollout is not None
-                else None
-            ),
-            tags=tags,
-            opts=child,
-        )
-        self._declare_scaling(name, endpoint, plans, tags)
+        endpoint = self._declare_endpoint(name, endpoint_config)
+        self._declare_scaling(name, endpoint, variants, tags)
         self.rollback_alarm_names = (
             RolloutAlarms(f"{name}-rollback", endpoint, config.rollout, alarms, tags, opts=child).alarm_names
             if config.rollout is not None and alarms
@@ -173,10 +145,10 @@ class SageMakerDeployment(pulumi.ComponentResource):
         )
         board = declare_dashboard(
             f"{name}-dashboard",
-            dashboard_name(project, stack, config.name),
+            resolved.dashboard_name,
             region,
             endpoint.name,
-            [DashboardVariant(plan.name, plan.gpus) for plan in plans],
+            [DashboardVariant(v.name, v.gpus) for v in variants],
             config.is_async,
             child,
         )
@@ -184,14 +156,14 @@ class SageMakerDeployment(pulumi.ComponentResource):
         self.endpoint_name = endpoint.name
         self.endpoint_arn = endpoint.arn
         self.variant_name = pulumi.Output.from_input(options.variant_name)
-        self.variant_names = [plan.name for plan in plans]
+        self.variant_names = [v.name for v in variants]
         self.invoke_url = pulumi.Output.all(region, endpoint.name).apply(
             lambda values: invoke_url(values[0], values[1], config.is_async)
         )
         self.model_name = models[PRIMARY_MODEL].name
         self.endpoint_config_name = endpoint_config.name
         self.execution_role_arn = role_arn
-        self.instance_type = pulumi.Output.from_input(plans[0].instance_type)
+        self.instance_type = pulumi.Output.from_input(resolved.instance_type)
         self.dashboard_name = board.dashboard_name
         self.dashboard_url = pulumi.Output.all(region, board.dashboard_name).apply(
             lambda values: dashboard_url(values[0], values[1])
@@ -240,30 +212,51 @@ class SageMakerDeployment(pulumi.ComponentResource):
         if self.async_output is None or options is None:
             return None
         return pulumi.Output.all(*self._async_values()).apply(
-            lambda values: async_inference_args(async_inference_config(options, *values))
+            lambda values: async_inference_inputs(async_inference_config(options, *values))
         )
 
-    def _variant(self, plan: VariantPlan, models: Mapping[str, aws.sagemaker.Model]) -> Any:
-        # The model name stays an output inside the arguments, so a preview shows the rest of the variant.
-        variant = {**production_variant(plan, "", self._config), "ModelName": models[plan.model_key].name}
-        return shadow_variant_args(variant) if plan.shadow else production_variant_args(variant)
+    def _declare_endpoint(
+        self, name: str, endpoint_config: aws.sagemaker.EndpointConfiguration
+    ) -> aws.sagemaker.Endpoint:
+        """The endpoint serving ``endpoint_config``: the one place that declares it (its lifecycle may change)."""
+        rollout = self._config.rollout
+        alarms = self._resolved.rollback_alarms
+        return aws.sagemaker.Endpoint(
+            f"{name}-endpoint",
+            endpoint_config_name=endpoint_config.name,
+            # Alarm names are fixed strings: no dependency on the alarms, which follow the endpoint (see .rollout).
+            deployment_config=(
+                deployment_config_inputs(deployment_config(rollout, [alarm.name for alarm in alarms]))
+                if rollout is not None
+                else None
+            ),
+            tags=self._resolved.tag_map,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _variant(self, variant: ResolvedVariant, models: Mapping[str, aws.sagemaker.Model]) -> Any:
+        # The model name stays an output inside the inputs, so a preview shows the rest of the variant.
+        return provider_inputs(production_variant(variant, models[variant.model_key].name, self._config.sagemaker))
 
     def _declare_scaling(
-        self, name: str, endpoint: aws.sagemaker.Endpoint, plans: Sequence[VariantPlan], tags: Mapping[str, str]
+        self,
+        name: str,
+        endpoint: aws.sagemaker.Endpoint,
+        variants: Sequence[ResolvedVariant],
+        tags: Mapping[str, str],
     ) -> None:
         """A scalable target and policy per variant that scales; the backlog policies of async endpoints."""
         child = pulumi.ResourceOptions(parent=self)
-        for index, plan in enumerate(plans):
-            scaling = plan.scaling
+        for index, variant in enumerate(variants):
+            scaling = variant.scaling
             if not (scaling.autoscaled or scaling.schedules):
                 continue
             backlog = scaling.metric == "backlog"
             autoscaling = VariantAutoscaling(
-                f"{name}-scaling" if index == 0 else f"{name}-{plan.name}-scaling",
+                f"{name}-scaling" if index == 0 else f"{name}-{variant.name}-scaling",
                 endpoint=endpoint,
-                variant_name=plan.name,
+                variant_name=variant.name,
                 scaling=scaling,
-                shape=VariantShape(vcpus=vcpus_of(plan.instance_type), gpus=plan.gpus),
                 track_metric=not backlog,
                 opts=child,
             )

@@ -21,13 +21,14 @@ multi-container endpoints; ``ModelDataUrl`` of a single model is one ``.tar.gz``
 
 from __future__ import annotations
 
-import re
+import difflib
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
 from .. import accelerators
-from .aws_patterns import ECR_IMAGE, INSTANCE_TYPE, S3_URI, SAGEMAKER_NAME, ecr_repository
+from ..facts import aws as aws_facts
+from ..facts.aws import ECR_IMAGE, S3_URI, SAGEMAKER_NAME, ecr_repository
 from .base import ConfigModel
 from .problems import Problem
 from .scaling import ScalingConfig
@@ -35,11 +36,9 @@ from .scaling import ScalingConfig
 if TYPE_CHECKING:
     from .deployment import DeploymentConfig
 
-MAX_CONTAINERS = 15
-"""botocore ``CreateModel.Containers``: at most 15 containers."""
-MAX_PRODUCTION_VARIANTS = 10
-"""botocore ``CreateEndpointConfig.ProductionVariants``: at most 10 variants."""
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_CONTAINERS = aws_facts.MAX_CONTAINERS
+MAX_PRODUCTION_VARIANTS = aws_facts.MAX_PRODUCTION_VARIANTS
+ENV_NAME = aws_facts.ENVIRONMENT_KEY
 TRITON_MARKERS = ("triton",)
 """Repository names of NVIDIA Triton Inference Server images contain this (``sagemaker-tritonserver``...)."""
 
@@ -147,6 +146,21 @@ def parse_multi_model(value: Any) -> Any:
     if value is False:
         return None
     return value
+
+
+def instance_type_problems(path: str, instance_type: str) -> list[Problem]:
+    """An instance type SageMaker endpoints do not offer (botocore's ProductionVariantInstanceType enum)."""
+    if instance_type in aws_facts.INSTANCE_TYPES:
+        return []
+    close = difflib.get_close_matches(instance_type, sorted(aws_facts.INSTANCE_TYPES), n=3)
+    hint = f"did you mean {' or '.join(close)}?" if close else "use a name like ml.g5.xlarge"
+    return [
+        Problem(
+            path,
+            f"'{instance_type}' is not an instance type SageMaker endpoints offer (ProductionVariantInstanceType)",
+            hint,
+        )
+    ]
 
 
 def gpus_of(instance_type: str, accelerator_count: int | None = None) -> int:
@@ -313,14 +327,8 @@ def _variant_problems(deployment: DeploymentConfig, instance_type: str) -> list[
             )
         names.setdefault(variant.name, path)
         problems += _locations(path, variant.image, variant.artifacts, multi_model)
-        if variant.instance_type is not None and not INSTANCE_TYPE.match(variant.instance_type):
-            problems.append(
-                Problem(
-                    f"{path}.instance_type",
-                    f"'{variant.instance_type}' is not a SageMaker instance type",
-                    "use a name like ml.g5.xlarge",
-                )
-            )
+        if variant.instance_type is not None:
+            problems += instance_type_problems(f"{path}.instance_type", variant.instance_type)
         if options.containers and variant.own_model:
             problems.append(
                 Problem(

@@ -7,7 +7,7 @@ import json
 import pytest
 from builders import aws_deployment, stack_values
 
-from components.aws.autoscaling import vcpus_of
+from components.facts.aws import vcpus_of
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"

@@ -27,7 +27,7 @@ def test_issue_example_keys_work_exactly_as_written():
     example = aws_deployment(
         instance_type="ml.g5.2xlarge",
         **{"async": True},
-        scaling={"min": 2, "max": 6, "metric": "concurrency", "target": 3},
+        scaling={"min": 2, "max": 6, "metric": "backlog", "target": 5},
     )
     stack = load_stack_config(stack_values(example), "prod")
     assert stack.deployments[0].is_async

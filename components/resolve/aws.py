@@ -1,0 +1,272 @@
+"""A validated SageMaker deployment, resolved: every default and derived value decided once.
+
+:func:`resolve_sagemaker` turns a validated ``DeploymentConfig`` (``cloud: aws``) into a frozen
+:class:`ResolvedSageMaker`: the instance type of each variant (explicit, the GPU catalog's choice, or the CPU
+default), its GPUs and vCPUs, the initial instance count, the scaling target in the unit SageMaker tracks (a
+per-device CPU / GPU percentage multiplied by the instance's vCPUs / GPUs), the rollback alarm names, the tags
+and the fixed names. The SageMaker components wire resources from it and never re-derive these values.
+
+Imports nothing heavy (no Pulumi), so the plan, the policies and a simulator can resolve without a runtime.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .. import accelerators
+from ..facts import aws as facts
+from ..tags import standard_tags
+
+if TYPE_CHECKING:
+    from ..config import DeploymentConfig, RolloutConfig, ScalingConfig, ScheduledScaling
+
+PRIMARY_MODEL = ""
+"""``model_key`` of variants that serve the deployment's own model."""
+
+
+@dataclass(frozen=True)
+class ResolvedScaling:
+    """The instances and autoscaling of one variant, with its target in SageMaker's unit.
+
+    Attributes:
+        min, max: the scalable target's bounds (min may be 0 on async endpoints).
+        metric: the neutral metric tracked, None without target tracking.
+        target: the per-instance target as the stack file means it (per device for cpu / gpu), None without metric.
+        target_value: ``TargetValue`` of the policy: ``target`` x vCPUs (cpu) or x GPUs (gpu), since SageMaker
+            reports utilisation summed over the devices; equal to ``target`` for the other metrics.
+        scale_in_cooldown, scale_out_cooldown, disable_scale_in: the policy's settings.
+        schedules: scheduled changes of the bounds.
+    """
+
+    min: int
+    max: int
+    metric: str | None
+    target: float | None
+    target_value: float | None
+    scale_in_cooldown: int
+    scale_out_cooldown: int
+    disable_scale_in: bool
+    schedules: tuple[ScheduledScaling, ...]
+
+    @property
+    def autoscaled(self) -> bool:
+        """True when the bounds leave room to scale, so a policy is declared."""
+        return self.max > self.min
+
+    @property
+    def initial_instance_count(self) -> int:
+        """``max(1, min)``: SageMaker creates a variant with at least one instance; the scalable target keeps min."""
+        return max(1, self.min)
+
+
+@dataclass(frozen=True)
+class ResolvedVariant:
+    """One production variant (or the shadow) as declared.
+
+    Attributes:
+        name: VariantName. weight: InitialVariantWeight. instance_type: its SageMaker instance type.
+        gpus, vcpus: per instance. scaling: its bounds and policy.
+        model_key: ``""`` for the deployment's model, else the variant's name (a model of its own).
+        shadow: True for the shadow variant.
+    """
+
+    name: str
+    weight: float
+    instance_type: str
+    gpus: int
+    vcpus: int
+    scaling: ResolvedScaling
+    model_key: str = PRIMARY_MODEL
+    shadow: bool = False
+
+    @property
+    def initial_instance_count(self) -> int:
+        """``max(1, scaling.min)``."""
+        return self.scaling.initial_instance_count
+
+
+@dataclass(frozen=True)
+class RollbackAlarm:
+    """One rollback alarm to declare: the variant it watches, its kind and its fixed name."""
+
+    variant: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ResolvedSageMaker:
+    """A SageMaker deployment with every value decided (see the module docstring).
+
+    Attributes:
+        config: the validated deployment (the model containers and options are read from it).
+        name: the deployment's name. instance_type, gpus, vcpus: of the primary variant.
+        variants: the primary variant, the other production variants, then the shadow.
+        rollback_alarms: alarms the rollout declares, with their fixed names.
+        tags: the standard tags plus the user's, as sorted pairs.
+        dashboard_name: the CloudWatch dashboard's fixed name.
+        endpoint_config_name_prefix: ``name_prefix`` of the endpoint configurations.
+        endpoint_kms_key: ``KmsKeyId`` of the endpoint configuration (None when not set).
+    """
+
+    config: DeploymentConfig
+    name: str
+    instance_type: str
+    gpus: int
+    vcpus: int
+    variants: tuple[ResolvedVariant, ...]
+    rollback_alarms: tuple[RollbackAlarm, ...]
+    tags: tuple[tuple[str, str], ...]
+    dashboard_name: str
+    endpoint_config_name_prefix: str
+    endpoint_kms_key: str | None
+
+    @property
+    def is_async(self) -> bool:
+        """True for asynchronous inference."""
+        return self.config.async_inference is not None
+
+    @property
+    def production_variants(self) -> tuple[ResolvedVariant, ...]:
+        """The variants that take traffic (not the shadow)."""
+        return tuple(variant for variant in self.variants if not variant.shadow)
+
+    @property
+    def tag_map(self) -> dict[str, str]:
+        """The tags as a new mapping."""
+        return dict(self.tags)
+
+
+def instance_type(config: DeploymentConfig) -> str:
+    """The SageMaker instance type: the explicit override, the catalog's choice for the GPU, or the CPU default."""
+    if config.instance_type is not None:
+        return config.instance_type
+    if config.accelerator is not None:
+        return accelerators.sagemaker_instance_type(config.accelerator.type, config.accelerator.count)
+    return accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE
+
+
+def gpus_of(instance_type: str, accelerator_count: int | None = None) -> int:
+    """GPUs per instance: the accelerator count when given, else the catalog's count for the instance type."""
+    if accelerator_count is not None:
+        return accelerator_count
+    found = accelerators.gpu_count_of_sagemaker_instance(instance_type)
+    return found[1] if found else 0
+
+
+def resolve_scaling(scaling: ScalingConfig, gpus: int, vcpus: int) -> ResolvedScaling:
+    """Bounds and target of a variant; cpu / gpu targets multiplied by the instance's vCPUs / GPUs."""
+    target = scaling.target_for("aws")
+    value = target
+    tracked = facts.SCALING_METRICS.get(scaling.metric or "")
+    if target is not None and tracked is not None and tracked.per_device is not None:
+        devices = gpus if tracked.per_device == "gpu" else vcpus
+        value = float(target) * max(devices, 1)
+    return ResolvedScaling(
+        min=scaling.min,
+        max=scaling.max,
+        metric=scaling.metric,
+        target=target,
+        target_value=None if value is None else float(value),
+        scale_in_cooldown=scaling.scale_in_cooldown,
+        scale_out_cooldown=scaling.scale_out_cooldown,
+        disable_scale_in=scaling.disable_scale_in,
+        schedules=tuple(scaling.schedules),
+    )
+
+
+def resolve_variants(config: DeploymentConfig) -> tuple[ResolvedVariant, ...]:
+    """The primary variant (``sagemaker.variant_name``), then ``sagemaker.variants``, then ``sagemaker.shadow``;
+    keys a variant leaves out take the deployment's values."""
+    options = config.sagemaker
+    primary_type = instance_type(config)
+    primary_gpus = gpus_of(primary_type, config.accelerator.count if config.accelerator else None)
+
+    def variant(
+        name: str, weight: float, type_: str, gpus: int, scaling: ScalingConfig, **extra: object
+    ) -> ResolvedVariant:
+        vcpus = facts.vcpus_of(type_)
+        return ResolvedVariant(
+            name,
+            float(weight),
+            type_,
+            gpus,
+            vcpus,
+            resolve_scaling(scaling, gpus, vcpus),
+            **extra,  # type: ignore[arg-type]
+        )
+
+    resolved = [variant(options.variant_name, options.variant_weight, primary_type, primary_gpus, config.scaling)]
+    others = [(spec, False) for spec in options.variants]
+    if options.shadow is not None:
+        others.append((options.shadow, True))
+    for spec, shadow in others:
+        own_type = spec.instance_type
+        resolved.append(
+            variant(
+                spec.name,
+                spec.weight,
+                own_type or primary_type,
+                gpus_of(own_type) if own_type else primary_gpus,
+                spec.scaling,
+                model_key=spec.name if spec.own_model else PRIMARY_MODEL,
+                shadow=shadow,
+            )
+        )
+    return tuple(resolved)
+
+
+def rollback_alarm_name(project: str, stack: str, deployment: str, variant: str, kind: str) -> str:
+    """Deterministic alarm name, unique per project, stack, deployment, variant and kind (at most 255 characters)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", f"{project}-{stack}-{deployment}-{variant}-{kind}")
+    return name[: facts.ALARM_NAME_MAX]
+
+
+def rollback_alarms(
+    rollout: RolloutConfig, project: str, stack: str, deployment: str, variants: Sequence[str]
+) -> tuple[RollbackAlarm, ...]:
+    """The alarms a rollout needs: 5xx errors (and p99 latency when set) on every production variant."""
+    if rollout.rollback is None:
+        return ()
+    kinds = ["invocation-5xx"]
+    if rollout.rollback.max_p99_latency_ms is not None:
+        kinds.append("model-latency-p99")
+    return tuple(
+        RollbackAlarm(variant, kind, rollback_alarm_name(project, stack, deployment, variant, kind))
+        for variant in variants
+        for kind in kinds
+    )
+
+
+def dashboard_name(project: str, stack: str, deployment: str) -> str:
+    """``{project}-{stack}-{deployment}``: dashboards are per account, so the stack is part of the name."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{stack}-{deployment}")[: facts.DASHBOARD_NAME_MAX]
+
+
+def resolve_sagemaker(
+    config: DeploymentConfig, project: str, stack: str, extra_tags: Mapping[str, str] | None = None
+) -> ResolvedSageMaker:
+    """Resolve a validated ``cloud: aws`` deployment of ``project`` / ``stack``."""
+    if config.cloud != "aws":
+        raise ValueError(f"deployment {config.name} is for cloud {config.cloud}; use the component of that cloud")
+    variants = resolve_variants(config)
+    primary = variants[0]
+    production = [variant.name for variant in variants if not variant.shadow]
+    alarms = rollback_alarms(config.rollout, project, stack, config.name, production) if config.rollout else ()
+    tags = standard_tags(project, stack, config.name, {**config.tags, **(extra_tags or {})})
+    return ResolvedSageMaker(
+        config=config,
+        name=config.name,
+        instance_type=primary.instance_type,
+        gpus=primary.gpus,
+        vcpus=primary.vcpus,
+        variants=variants,
+        rollback_alarms=alarms,
+        tags=tuple(tags.items()),
+        dashboard_name=dashboard_name(project, stack, config.name),
+        endpoint_config_name_prefix=f"{config.name}-",
+        endpoint_kms_key=config.sagemaker.kms_key,
+    )
