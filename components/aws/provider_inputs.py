@@ -78,6 +78,8 @@ METRIC_ALARM_RENAMES = {"AlarmName": "name"}
 def metric_alarm_inputs(alarm: Mapping[str, Any]) -> dict[str, Any]:
     """``aws.cloudwatch.MetricAlarm`` inputs of a ``PutMetricAlarm`` request: its ``Dimensions`` list becomes the
     provider's ``{name: value}`` mapping (terraform's schema); every other field converts as usual."""
-    inputs: dict[str, Any] = provider_inputs({k: v for k, v in alarm.items() if k != "Dimensions"}, METRIC_ALARM_RENAMES)
+    inputs: dict[str, Any] = provider_inputs(
+        {k: v for k, v in alarm.items() if k != "Dimensions"}, METRIC_ALARM_RENAMES
+    )
     inputs["dimensions"] = {d["Name"]: d["Value"] for d in alarm.get("Dimensions", [])}
     return inputs

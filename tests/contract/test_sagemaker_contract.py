@@ -24,10 +24,9 @@ from components.aws import alarms, async_output, dashboard, models, rollout, sca
 from components.aws.autoscaling import PREDEFINED_METRICS, target_tracking_configuration
 from components.config import AsyncOptions, DeploymentConfig, SageMakerOptions, sagemaker_serving
 from components.config import rollout as rollout_rules
-from components.facts.aws import TRAFFIC_ROUTING_TYPES
+from components.facts.aws import SAGEMAKER_NAME, TRAFFIC_ROUTING_TYPES
 from components.resolve.aws import resolve_scaling, resolve_variants
 from components.resolve.aws import rollback_alarms as resolved_rollback_alarms
-from components.facts.aws import SAGEMAKER_NAME
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 ENDPOINT = "ranker-endpoint-b0ffe71"
@@ -221,7 +220,9 @@ def test_variants_and_shadow_are_production_variants():
     plans = resolve_variants(config)
     request = {
         "EndpointConfigName": "ranker-f67fa533352679709a31e4929f",
-        "ProductionVariants": [variants.production_variant(p, f"ranker-{p.name}-model-1", config.sagemaker) for p in plans],
+        "ProductionVariants": [
+            variants.production_variant(p, f"ranker-{p.name}-model-1", config.sagemaker) for p in plans
+        ],
     }
     conforms(request, "sagemaker", "CreateEndpointConfig")
     shadowed = deployment(sagemaker={"shadow": {"name": "shadow", "weight": 0.5, "instance_type": "ml.g6.xlarge"}})
