@@ -283,7 +283,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
         """What the execution role may touch: images, artifacts, keys, async bucket and topics, rollback alarms."""
         config = self._config
         async_key = config.async_inference.kms_key if config.async_inference else None
-        keys = {key for key in (config.sagemaker.kms_key, async_key) if key and key.startswith("arn:")}
+        volume_key = config.sagemaker.kms_key
         reads = read_grants(models)
         statements: list[dict[str, Any]] = []
         if async_values and async_values[0]:
@@ -299,7 +299,9 @@ class SageMakerDeployment(pulumi.ComponentResource):
             extra_ecr_repository_arns=sorted({ecr_repository_arn(partition, image) for image in reads.images}),
             artifact_object_arns=[s3_object_arn(partition, uri) for uri in reads.objects],
             artifact_prefixes=[_bucket_and_prefix(uri) for uri in reads.prefixes],
-            kms_key_arns=sorted(keys),
+            kms_key_arns=[volume_key] if volume_key else [],
+            artifact_kms_key_arns=[config.sagemaker.artifacts_kms_key] if config.sagemaker.artifacts_kms_key else [],
+            output_kms_key_arns=[async_key] if async_key else [],
             vpc=config.sagemaker.vpc is not None,
             extra_statements=statements,
         )

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from .. import accelerators
 from ..facts import aws as aws_facts
-from ..facts.aws import ECR_IMAGE, IAM_ROLE_ARN, KMS_KEY, S3_URI, SAGEMAKER_NAME
+from ..facts.aws import ECR_IMAGE, IAM_ROLE_ARN, KMS_KEY, KMS_KEY_ARN, S3_URI, SAGEMAKER_NAME
 from . import sagemaker_limits, sagemaker_serving
 from .base import ConfigModel
 from .problems import Problem, mismatch
@@ -53,7 +53,14 @@ class SageMakerOptions(ConfigModel):
     )
     kms_key: str | None = Field(
         None,
-        description="KMS key (ARN, id or alias) encrypting the instances' storage volumes, default none.",
+        description="KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) encrypting the instances' storage volumes, "
+        "default none. Refused on instance types with local NVMe storage (g4dn, g5, g6, p4d...), which SageMaker "
+        "encrypts in hardware.",
+    )
+    artifacts_kms_key: str | None = Field(
+        None,
+        description="KMS key ARN of SSE-KMS-encrypted model artifacts: the execution role may kms:Decrypt with it "
+        "through S3 only; default none (artifacts encrypted with SSE-S3 or the AWS managed key).",
     )
     model_data_download_timeout: int | None = Field(
         None,
@@ -113,11 +120,16 @@ class SageMakerOptions(ConfigModel):
             raise ValueError(f"'{value}' is not a valid variant name (letters, digits and '-', up to 63 characters)")
         return value
 
-    @field_validator("kms_key")
+    @field_validator("kms_key", "artifacts_kms_key")
     @classmethod
     def _kms(cls, value: str | None) -> str | None:
-        if value is not None and not KMS_KEY.match(value):
-            raise ValueError(f"'{value}' is not a KMS key ARN, key id or alias/NAME")
+        if value is not None and not KMS_KEY_ARN.match(value):
+            form = "an alias" if "alias/" in value else "a key id" if KMS_KEY.match(value) else "not a KMS key"
+            raise ValueError(
+                f"'{value}' is {form}; use the key ARN arn:aws:kms:REGION:ACCOUNT:key/ID (IAM grants the execution "
+                "role and the deployer this one key, which an alias or a bare key id cannot express; "
+                "`aws kms describe-key --key-id alias/NAME` prints the ARN)"
+            )
         return value
 
     @field_validator("execution_role_arn")

@@ -117,7 +117,10 @@ def region_problems(deployment: DeploymentConfig, region: str) -> list[Problem]:
     images += [(f"sagemaker.variants[{i}].image", v.image) for i, v in enumerate(options.variants)]
     if options.shadow is not None:
         images.append(("sagemaker.shadow.image", options.shadow.image))
-    keys: list[tuple[str, str | None]] = [("sagemaker.kms_key", options.kms_key)]
+    keys: list[tuple[str, str | None]] = [
+        ("sagemaker.kms_key", options.kms_key),
+        ("sagemaker.artifacts_kms_key", options.artifacts_kms_key),
+    ]
     if deployment.async_inference is not None:
         keys.append(("async.kms_key", deployment.async_inference.kms_key))
     return list(_elsewhere(images, facts.ecr_region, region, "image", "push the image to ECR in {region}")) + list(

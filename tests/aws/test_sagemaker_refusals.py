@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from builders import aws_deployment, stack_values
 
@@ -194,3 +196,29 @@ def test_auto_names_over_63_characters_are_refused():
         }
         or found
     )
+
+
+def test_kms_aliases_are_refused_with_the_command_that_resolves_them():
+    deployment = aws_deployment(accelerator=None, instance_type="ml.c5.xlarge", sagemaker={"kms_key": "alias/ml"})
+    assert problems(deployment) == {
+        "deployments[0].sagemaker.kms_key": (
+            "deployments[0].sagemaker.kms_key: 'alias/ml' is an alias; use the key ARN "
+            "arn:aws:kms:REGION:ACCOUNT:key/ID (IAM grants the execution role and the deployer this one key, which an "
+            "alias or a bare key id cannot express; `aws kms describe-key --key-id alias/NAME` prints the ARN)"
+        )
+    }
+
+
+def test_artifact_key_is_granted_for_decryption_through_s3_only(run_stack):
+    deployment = aws_deployment(sagemaker={"artifacts_kms_key": KEY})
+    plan = run_stack(stack_values(deployment))
+    (policy,) = plan.by_type("aws:iam/rolePolicy:RolePolicy")
+    statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+    assert statements["DecryptArtifacts"] == {
+        "Sid": "DecryptArtifacts",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": [KEY],
+        "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
+    }
+    assert "UseKeys" not in statements
