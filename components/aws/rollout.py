@@ -56,8 +56,10 @@ def describe_alarms_statement(
     }
 
 
-def deployment_config(rollout: RolloutConfig, alarm_names: Sequence[str]) -> dict[str, Any]:
-    """The endpoint's ``DeploymentConfig`` (SageMaker API names): blue/green policy and rollback alarms."""
+def rollout_policy(rollout: RolloutConfig, alarm_names: Sequence[str]) -> dict[str, Any]:
+    """The endpoint's rollout policy: SageMaker's ``DeploymentConfig`` (API names), the blue/green policy and the
+    rollback alarms. Named "rollout policy" here to keep it apart from the deployment's config (the stack file) and
+    the endpoint configuration (``EndpointConfig``)."""
     routing: dict[str, Any] = {
         "Type": facts.TRAFFIC_ROUTING_TYPES[rollout.strategy],
         "WaitIntervalInSeconds": rollout.wait_seconds,
@@ -78,9 +80,9 @@ def deployment_config(rollout: RolloutConfig, alarm_names: Sequence[str]) -> dic
     return config
 
 
-def deployment_config_inputs(config: Mapping[str, Any]) -> Any:
-    """The provider's ``deployment_config`` input of a ``DeploymentConfig`` (SageMaker API names)."""
-    return provider_inputs(config)
+def rollout_policy_inputs(policy: Mapping[str, Any]) -> Any:
+    """The provider's ``deployment_config`` input of a rollout policy (SageMaker ``DeploymentConfig``)."""
+    return provider_inputs(policy)
 
 
 class RolloutAlarms(pulumi.ComponentResource):

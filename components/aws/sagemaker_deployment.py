@@ -28,7 +28,7 @@ from .dashboard import DashboardVariant, dashboard_url, declare_dashboard
 from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
 from .models import declare_model, deployment_model, read_grants, variant_model
 from .provider_inputs import provider_inputs
-from .rollout import RolloutAlarms, deployment_config, deployment_config_inputs, describe_alarms_statement
+from .rollout import RolloutAlarms, describe_alarms_statement, rollout_policy, rollout_policy_inputs
 from .scale_to_zero import BacklogScaling
 from .variants import production_variant
 
@@ -226,7 +226,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
             endpoint_config_name=endpoint_config.name,
             # Alarm names are fixed strings: no dependency on the alarms, which follow the endpoint (see .rollout).
             deployment_config=(
-                deployment_config_inputs(deployment_config(rollout, [alarm.name for alarm in alarms]))
+                rollout_policy_inputs(rollout_policy(rollout, [alarm.name for alarm in alarms]))
                 if rollout is not None
                 else None
             ),

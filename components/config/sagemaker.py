@@ -226,10 +226,16 @@ def _async_scaling_problems(deployment: DeploymentConfig) -> list[Problem]:
 
 
 def _instance_type_or_default(deployment: DeploymentConfig) -> str:
-    try:
-        return instance_type(deployment)
-    except accelerators.AcceleratorError:  # reported by _instance_problems
-        return deployment.instance_type or accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE
+    """The instance type the rules check: the one :func:`components.resolve.aws.instance_type` will choose, or, when
+    the accelerator has no SageMaker type (reported by ``_instance_problems``), the explicit type or CPU default."""
+    if deployment.instance_type is not None:
+        return deployment.instance_type
+    if deployment.accelerator is not None:
+        try:
+            return accelerators.sagemaker_instance_type(deployment.accelerator.type, deployment.accelerator.count)
+        except accelerators.AcceleratorError:
+            pass
+    return accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE
 
 
 def location_problems(image: object, artifacts: object) -> list[Problem]:
@@ -282,12 +288,3 @@ def _instance_problems(deployment: DeploymentConfig) -> list[Problem]:
                 )
             )
     return problems
-
-
-def instance_type(deployment: DeploymentConfig) -> str:
-    """The SageMaker instance type: the explicit override, the catalog's choice for the GPU, or the CPU default."""
-    if deployment.instance_type is not None:
-        return deployment.instance_type
-    if deployment.accelerator is not None:
-        return accelerators.sagemaker_instance_type(deployment.accelerator.type, deployment.accelerator.count)
-    return accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import accelerators
+from ..config.sagemaker_serving import gpus_of
 from ..facts import aws as facts
 from ..tags import standard_tags
+
+__all__ = ["gpus_of", "instance_type", "resolve_sagemaker", "resolve_scaling", "resolve_variants"]
 
 if TYPE_CHECKING:
     from ..config import DeploymentConfig, RolloutConfig, ScalingConfig, ScheduledScaling
@@ -149,14 +152,6 @@ def instance_type(config: DeploymentConfig) -> str:
     return accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE
 
 
-def gpus_of(instance_type: str, accelerator_count: int | None = None) -> int:
-    """GPUs per instance: the accelerator count when given, else the catalog's count for the instance type."""
-    if accelerator_count is not None:
-        return accelerator_count
-    found = accelerators.gpu_count_of_sagemaker_instance(instance_type)
-    return found[1] if found else 0
-
-
 def resolve_scaling(scaling: ScalingConfig, gpus: int, vcpus: int) -> ResolvedScaling:
     """Bounds and target of a variant; cpu / gpu targets multiplied by the instance's vCPUs / GPUs."""
     target = scaling.target_for("aws")
@@ -186,17 +181,17 @@ def resolve_variants(config: DeploymentConfig) -> tuple[ResolvedVariant, ...]:
     primary_gpus = gpus_of(primary_type, config.accelerator.count if config.accelerator else None)
 
     def variant(
-        name: str, weight: float, type_: str, gpus: int, scaling: ScalingConfig, **extra: object
+        name: str,
+        weight: float,
+        type_: str,
+        gpus: int,
+        scaling: ScalingConfig,
+        key: str = PRIMARY_MODEL,
+        shadow: bool = False,
     ) -> ResolvedVariant:
         vcpus = facts.vcpus_of(type_)
         return ResolvedVariant(
-            name,
-            float(weight),
-            type_,
-            gpus,
-            vcpus,
-            resolve_scaling(scaling, gpus, vcpus),
-            **extra,  # type: ignore[arg-type]
+            name, float(weight), type_, gpus, vcpus, resolve_scaling(scaling, gpus, vcpus), key, shadow
         )
 
     resolved = [variant(options.variant_name, options.variant_weight, primary_type, primary_gpus, config.scaling)]
@@ -212,7 +207,7 @@ def resolve_variants(config: DeploymentConfig) -> tuple[ResolvedVariant, ...]:
                 own_type or primary_type,
                 gpus_of(own_type) if own_type else primary_gpus,
                 spec.scaling,
-                model_key=spec.name if spec.own_model else PRIMARY_MODEL,
+                key=spec.name if spec.own_model else PRIMARY_MODEL,
                 shadow=shadow,
             )
         )

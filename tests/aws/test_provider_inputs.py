@@ -134,7 +134,7 @@ def test_alarm_and_deployment_config_inputs_are_what_the_engine_records():
     assert inputs["name"] == "a-5xx"
     assert inputs["dimensions"] == {"EndpointName": "ranker-endpoint-1", "VariantName": "primary"}
     canary = RolloutConfig(strategy="canary", canary_percent=10, max_duration_seconds=3600)
-    config = rollout.deployment_config_inputs(rollout.deployment_config(canary, ["a-5xx"]))
+    config = rollout.rollout_policy_inputs(rollout.rollout_policy(canary, ["a-5xx"]))
     inputs = recorded(lambda: aws.sagemaker.Endpoint("e", endpoint_config_name="c", deployment_config=config))
     assert inputs["deploymentConfig"] == {
         "autoRollbackConfiguration": {"alarms": [{"alarmName": "a-5xx"}]},

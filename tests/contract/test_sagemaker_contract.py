@@ -256,7 +256,7 @@ def test_deployment_config_is_a_create_endpoint_request(spec):
     request = {
         "EndpointName": ENDPOINT,
         "EndpointConfigName": "ranker-f67fa533352679709a31e4929f",
-        "DeploymentConfig": rollout.deployment_config(config.rollout, names),
+        "DeploymentConfig": rollout.rollout_policy(config.rollout, names),
     }
     conforms(request, "sagemaker", "CreateEndpoint")
 
