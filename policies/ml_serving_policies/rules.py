@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 # The facts are plain data (no Pulumi, no SDK): the pack's entry point puts the repository on sys.path. A failed
 # import stops the pack instead of letting rules pass silently.
+from components.accelerators import gpu_count_of_sagemaker_instance
 from components.facts import aws as aws_facts
 
 from .settings import PolicySettings
@@ -274,10 +275,6 @@ def production_two_instances(
 
 
 def _sagemaker_gpus(instance_type: str) -> int:
-    try:
-        from components.accelerators import gpu_count_of_sagemaker_instance
-    except ImportError:  # pragma: no cover - the pack's entry point puts the repository on sys.path
-        return 0
     found = gpu_count_of_sagemaker_instance(instance_type)
     return found[1] if found else 0
 
