@@ -191,6 +191,8 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
     problems += sagemaker_serving.check(deployment, primary)
     problems += sagemaker_limits.kms_problems(deployment, primary)
     problems += sagemaker_limits.auto_name_problems(deployment)
+    problems += sagemaker_limits.environment_problems(deployment)
+    problems += sagemaker_limits.tag_problems(deployment)
     problems += sagemaker_limits.schedule_problems("scaling", scaling, realtime=deployment.async_inference is None)
     for index, variant in enumerate(deployment.sagemaker.variants):
         path = f"sagemaker.variants[{index}].scaling"

@@ -222,3 +222,34 @@ def test_artifact_key_is_granted_for_decryption_through_s3_only(run_stack):
         "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
     }
     assert "UseKeys" not in statements
+
+
+def test_environments_beyond_create_model_limits_are_refused():
+    environment = {f"VAR_{i}": "x" for i in range(101)}
+    found = problems(aws_deployment(environment=environment))
+    assert found == {
+        "deployments[0].environment": (
+            "deployments[0].environment: 101 variables; SageMaker takes at most 100 per container. Fix: move "
+            "configuration into the model artifacts or a config file in the image"
+        )
+    }
+    found = problems(aws_deployment(environment={"PROMPT": "x" * 1025}))
+    assert found["deployments[0].environment"] == (
+        "deployments[0].environment: values of ['PROMPT'] are longer than SageMaker's 1024 characters. Fix: shorten "
+        "them, or pass a location (s3://...) the container reads at start"
+    )
+
+
+def test_tags_beyond_the_tagging_limits_are_refused():
+    found = problems(aws_deployment(tags={f"t{i}": "v" for i in range(47)}))
+    assert found == {
+        "deployments[0].tags": (
+            "deployments[0].tags: 47 tags plus the 4 standard ones (project, stack, deployment, managed-by) exceed "
+            "SageMaker's 50 per resource. Fix: keep at most 46 tags"
+        )
+    }
+    found = problems(aws_deployment(tags={"cost,center": "ml"}))
+    assert found["deployments[0].tags"] == (
+        "deployments[0].tags: ['cost,center']: tags may hold letters, digits, spaces and _ . : / = + - @ only. Fix: "
+        "remove the other characters"
+    )
