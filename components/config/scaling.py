@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,11 +36,6 @@ def default_target(cloud: str, metric: str | None) -> float | None:
     return GCP_DEFAULT_TARGETS.get(metric)
 
 
-_SCHEDULE = re.compile(
-    r"^(cron\(([^ )]+ ){5}[^ )]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$"
-)
-
-
 class ScheduledScaling(ConfigModel):
     """A scheduled change of the replica bounds (SageMaker only), e.g. a larger floor during office hours."""
 
@@ -64,7 +58,7 @@ class ScheduledScaling(ConfigModel):
     @field_validator("schedule")
     @classmethod
     def _expression(cls, value: str) -> str:
-        if not _SCHEDULE.match(value.strip()):
+        if not aws_facts.SCHEDULE_EXPRESSION.match(value.strip()):
             raise ValueError(
                 f"'{value}' is not a schedule expression; use cron(0 8 ? * MON-FRI *), rate(1 hour) "
                 "or at(2026-12-24T18:00:00)"

@@ -172,6 +172,10 @@ def scalable_target_resource_id(endpoint_name: str, variant_name: str) -> str:
 
 # AWS cron expressions of scheduled actions: six fields, and one of day-of-month / day-of-week must be `?`
 # (https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html).
+SCHEDULE_EXPRESSION = re.compile(
+    r"^(cron\(([^ )]+ ){5}[^ )]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$"
+)
+"""``cron(6 fields)``, ``rate(N unit)`` or ``at(yyyy-mm-ddThh:mm:ss)`` (PutScheduledAction.Schedule documentation)."""
 CRON_FIELDS = ("minutes", "hours", "day-of-month", "month", "day-of-week", "year")
 CRON_EITHER_OR = ("day-of-month", "day-of-week")
 """Exactly one of these two is `?`: AWS cannot take both a day of the month and a day of the week."""
