@@ -226,10 +226,6 @@ def all_actions() -> tuple[str, ...]:
     return tuple(sorted({action for group in groups for action in group}))
 
 
-README_MARKER = "deployer-permissions"
-"""The README block listing the deployer's actions: ``<!-- BEGIN generated:deployer-permissions -->``."""
-
-
 def render_permissions() -> str:
     """The README's list of the deployer's actions, grouped by service (generated; a test keeps it current)."""
     services: dict[str, list[str]] = {}
@@ -238,24 +234,3 @@ def render_permissions() -> str:
         services.setdefault(service, []).append(name)
     lines = [f"- `{service}`: {', '.join(names)}" for service, names in sorted(services.items())]
     return "\n".join(lines) + "\n"
-
-
-def update_readme(text: str) -> str:
-    """``text`` with the deployer-permissions block replaced by :func:`render_permissions`."""
-    start, end = f"<!-- BEGIN generated:{README_MARKER} -->", f"<!-- END generated:{README_MARKER} -->"
-    head, found, rest = text.partition(start)
-    if not found:
-        raise ValueError(f"the README has no {start} marker")
-    _, _, tail = rest.partition(end)
-    return f"{head}{start}\n{render_permissions()}{end}{tail}"
-
-
-if __name__ == "__main__":  # python -m components.aws.deployer_policy --write README.md
-    import sys
-    from pathlib import Path
-
-    if sys.argv[1:2] == ["--write"] and len(sys.argv) == 3:
-        readme = Path(sys.argv[2])
-        readme.write_text(update_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
-    else:
-        print(render_permissions(), end="")
