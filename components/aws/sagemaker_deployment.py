@@ -26,7 +26,7 @@ from .async_output import AsyncOutput, async_inference_config, async_inference_i
 from .autoscaling import VariantAutoscaling
 from .dashboard import DashboardVariant, dashboard_url, declare_dashboard
 from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
-from .models import declare_model, deployment_model, read_grants, variant_model
+from .models import declare_model, model_request, read_grants
 from .provider_inputs import provider_inputs
 from .rollout import RolloutAlarms, describe_alarms_statement, rollout_policy, rollout_policy_inputs
 from .scale_to_zero import BacklogScaling
@@ -89,17 +89,12 @@ class SageMakerDeployment(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         if config.cloud != "aws":
             raise ValueError(f"deployment {config.name} is for cloud {config.cloud}; use the component of that cloud")
-        self._config = config
         resolved = resolve_sagemaker(config, pulumi.get_project(), pulumi.get_stack(), extra_tags)
         self._resolved: ResolvedSageMaker = resolved
         child = pulumi.ResourceOptions(parent=self)
         tags = resolved.tag_map
-        options = config.sagemaker
         variants = resolved.variants
-        model_data = {PRIMARY_MODEL: deployment_model(config)}
-        for spec in (*options.variants, *([options.shadow] if options.shadow else [])):
-            if spec.own_model:
-                model_data[spec.name] = variant_model(config, spec)
+        model_data = {model.key: model_request(model) for model in resolved.models}
         alarms = resolved.rollback_alarms
 
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)
@@ -107,11 +102,10 @@ class SageMakerDeployment(pulumi.ComponentResource):
         region = aws.get_region_output(opts=invoke_opts).region
         account = aws.get_caller_identity_output(opts=invoke_opts).account_id
 
-        self.async_output = (
-            AsyncOutput(f"{name}-async", config.async_inference, tags, opts=child) if config.async_inference else None
-        )
-        if options.execution_role_arn:
-            role_arn: pulumi.Output[str] = pulumi.Output.from_input(options.execution_role_arn)
+        options = resolved.async_inference
+        self.async_output = AsyncOutput(f"{name}-async", options, tags, opts=child) if options else None
+        if resolved.execution_role_arn:
+            role_arn: pulumi.Output[str] = pulumi.Output.from_input(resolved.execution_role_arn)
         else:
             grants = pulumi.Output.all(partition, region, account, *self._async_values()).apply(
                 lambda values: self._grants(
@@ -122,7 +116,12 @@ class SageMakerDeployment(pulumi.ComponentResource):
 
         models = {
             key: declare_model(
-                f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model", data, role_arn, options, tags, child
+                f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model",
+                data,
+                role_arn,
+                resolved,
+                tags,
+                child,
             )
             for key, data in model_data.items()
         }
@@ -139,8 +138,8 @@ class SageMakerDeployment(pulumi.ComponentResource):
         endpoint = self._declare_endpoint(name, endpoint_config)
         self._declare_scaling(name, endpoint, variants, tags)
         self.rollback_alarm_names = (
-            RolloutAlarms(f"{name}-rollback", endpoint, config.rollout, alarms, tags, opts=child).alarm_names
-            if config.rollout is not None and alarms
+            RolloutAlarms(f"{name}-rollback", endpoint, resolved.rollout, alarms, tags, opts=child).alarm_names
+            if resolved.rollout is not None and alarms
             else None
         )
         board = declare_dashboard(
@@ -149,16 +148,16 @@ class SageMakerDeployment(pulumi.ComponentResource):
             region,
             endpoint.name,
             [DashboardVariant(v.name, v.gpus) for v in variants],
-            config.is_async,
+            resolved.is_async,
             child,
         )
 
         self.endpoint_name = endpoint.name
         self.endpoint_arn = endpoint.arn
-        self.variant_name = pulumi.Output.from_input(options.variant_name)
+        self.variant_name = pulumi.Output.from_input(resolved.variant_name)
         self.variant_names = [v.name for v in variants]
         self.invoke_url = pulumi.Output.all(region, endpoint.name).apply(
-            lambda values: invoke_url(values[0], values[1], config.is_async)
+            lambda values: invoke_url(values[0], values[1], resolved.is_async)
         )
         self.model_name = models[PRIMARY_MODEL].name
         self.endpoint_config_name = endpoint_config.name
@@ -208,7 +207,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
         return [output.bucket_name, output.success_topic_arn, output.error_topic_arn]
 
     def _async_config(self) -> pulumi.Output[Any] | None:
-        options = self._config.async_inference
+        options = self._resolved.async_inference
         if self.async_output is None or options is None:
             return None
         return pulumi.Output.all(*self._async_values()).apply(
@@ -219,7 +218,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
         self, name: str, endpoint_config: aws.sagemaker.EndpointConfiguration
     ) -> aws.sagemaker.Endpoint:
         """The endpoint serving ``endpoint_config``: the one place that declares it (its lifecycle may change)."""
-        rollout = self._config.rollout
+        rollout = self._resolved.rollout
         alarms = self._resolved.rollback_alarms
         return aws.sagemaker.Endpoint(
             f"{name}-endpoint",
@@ -236,7 +235,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
 
     def _variant(self, variant: ResolvedVariant, models: Mapping[str, aws.sagemaker.Model]) -> Any:
         # The model name stays an output inside the inputs, so a preview shows the rest of the variant.
-        return provider_inputs(production_variant(variant, models[variant.model_key].name, self._config.sagemaker))
+        return provider_inputs(production_variant(variant, models[variant.model_key].name))
 
     def _declare_scaling(
         self,
@@ -260,13 +259,13 @@ class SageMakerDeployment(pulumi.ComponentResource):
                 track_metric=not backlog,
                 opts=child,
             )
-            if backlog and self._config.async_inference is not None:
+            if backlog and self._resolved.async_inference is not None:
                 BacklogScaling(
                     f"{name}-backlog-scaling",
                     endpoint=endpoint,
                     target=autoscaling.target,
                     scaling=scaling,
-                    from_zero_minutes=self._config.async_inference.scale_from_zero_after_minutes,
+                    from_zero_minutes=self._resolved.async_inference.scale_from_zero_after_minutes,
                     tags=tags,
                     opts=child,
                 )
@@ -281,9 +280,9 @@ class SageMakerDeployment(pulumi.ComponentResource):
         async_values: Sequence[str | None],
     ) -> ExecutionGrants:
         """What the execution role may touch: images, artifacts, keys, async bucket and topics, rollback alarms."""
-        config = self._config
-        async_key = config.async_inference.kms_key if config.async_inference else None
-        volume_key = config.sagemaker.kms_key
+        resolved = self._resolved
+        async_key = resolved.async_inference.kms_key if resolved.async_inference else None
+        volume_key = resolved.endpoint_kms_key
         reads = read_grants(models)
         statements: list[dict[str, Any]] = []
         if async_values and async_values[0]:
@@ -295,14 +294,14 @@ class SageMakerDeployment(pulumi.ComponentResource):
             partition=partition,
             region=region,
             account=account,
-            ecr_repository_arn=ecr_repository_arn(partition, config.image),
+            ecr_repository_arn=ecr_repository_arn(partition, resolved.models[0].containers[0].image),
             extra_ecr_repository_arns=sorted({ecr_repository_arn(partition, image) for image in reads.images}),
             artifact_object_arns=[s3_object_arn(partition, uri) for uri in reads.objects],
             artifact_prefixes=[_bucket_and_prefix(uri) for uri in reads.prefixes],
             kms_key_arns=[volume_key] if volume_key else [],
-            artifact_kms_key_arns=[config.sagemaker.artifacts_kms_key] if config.sagemaker.artifacts_kms_key else [],
+            artifact_kms_key_arns=[resolved.artifacts_kms_key] if resolved.artifacts_kms_key else [],
             output_kms_key_arns=[async_key] if async_key else [],
-            vpc=config.sagemaker.vpc is not None,
+            vpc=resolved.vpc is not None,
             extra_statements=statements,
         )
 

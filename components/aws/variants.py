@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import SageMakerOptions
 from ..resolve.aws import PRIMARY_MODEL, ResolvedVariant
 
 __all__ = ["PRIMARY_MODEL", "production_variant"]
 
 
-def production_variant(variant: ResolvedVariant, model_name: Any, options: SageMakerOptions) -> dict[str, Any]:
+def production_variant(variant: ResolvedVariant, model_name: Any) -> dict[str, Any]:
     """A ``ProductionVariant`` (SageMaker API names) serving ``model_name`` (a name or the model's name output)."""
     rendered: dict[str, Any] = {
         "VariantName": variant.name,
@@ -27,8 +26,8 @@ def production_variant(variant: ResolvedVariant, model_name: Any, options: SageM
         "InitialInstanceCount": variant.initial_instance_count,
         "InitialVariantWeight": float(variant.weight),
     }
-    if options.model_data_download_timeout is not None:
-        rendered["ModelDataDownloadTimeoutInSeconds"] = options.model_data_download_timeout
-    if options.startup_health_check_timeout is not None:
-        rendered["ContainerStartupHealthCheckTimeoutInSeconds"] = options.startup_health_check_timeout
+    if variant.model_data_download_timeout is not None:
+        rendered["ModelDataDownloadTimeoutInSeconds"] = variant.model_data_download_timeout
+    if variant.startup_health_check_timeout is not None:
+        rendered["ContainerStartupHealthCheckTimeoutInSeconds"] = variant.startup_health_check_timeout
     return rendered

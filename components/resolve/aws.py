@@ -21,10 +21,25 @@ from ..config.sagemaker_serving import gpus_of
 from ..facts import aws as facts
 from ..tags import standard_tags
 
-__all__ = ["gpus_of", "instance_type", "resolve_sagemaker", "resolve_scaling", "resolve_variants"]
+__all__ = [
+    "gpus_of",
+    "instance_type",
+    "resolve_models",
+    "resolve_sagemaker",
+    "resolve_scaling",
+    "resolve_variants",
+]
 
 if TYPE_CHECKING:
-    from ..config import DeploymentConfig, RolloutConfig, ScalingConfig, ScheduledScaling
+    from ..config import (
+        AsyncOptions,
+        DeploymentConfig,
+        RolloutConfig,
+        ScalingConfig,
+        ScheduledScaling,
+        VariantSpec,
+        VpcOptions,
+    )
 
 PRIMARY_MODEL = ""
 """``model_key`` of variants that serve the deployment's own model."""
@@ -84,11 +99,40 @@ class ResolvedVariant:
     scaling: ResolvedScaling
     model_key: str = PRIMARY_MODEL
     shadow: bool = False
+    model_data_download_timeout: int | None = None
+    startup_health_check_timeout: int | None = None
 
     @property
     def initial_instance_count(self) -> int:
         """``max(1, scaling.min)``."""
         return self.scaling.initial_instance_count
+
+
+@dataclass(frozen=True)
+class ResolvedContainer:
+    """One container of a model: image, artifacts (an archive, or a prefix for multi-model), environment."""
+
+    image: str
+    artifacts: str | None
+    environment: tuple[tuple[str, str], ...] = ()
+    hostname: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A SageMaker model of the deployment.
+
+    Attributes:
+        key: ``""`` for the deployment's own model, else the name of the variant that has its own.
+        containers: one, or several in order (multi-container).
+        container_mode: ``serial`` / ``direct`` for several containers, None for one.
+        multi_model_cache: for a multi-model container, whether loaded models stay cached; None otherwise.
+    """
+
+    key: str
+    containers: tuple[ResolvedContainer, ...]
+    container_mode: str | None = None
+    multi_model_cache: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -105,17 +149,20 @@ class ResolvedSageMaker:
     """A SageMaker deployment with every value decided (see the module docstring).
 
     Attributes:
-        config: the validated deployment (the model containers and options are read from it).
         name: the deployment's name. instance_type, gpus, vcpus: of the primary variant.
         variants: the primary variant, the other production variants, then the shadow.
+        models: the deployment's own model first, then the variants' own models.
         rollback_alarms: alarms the rollout declares, with their fixed names.
-        tags: the standard tags plus the user's, as sorted pairs.
+        tags: the standard tags plus the user's, in order (standard first).
         dashboard_name: the CloudWatch dashboard's fixed name.
         endpoint_config_name_prefix: ``name_prefix`` of the endpoint configurations.
         endpoint_kms_key: ``KmsKeyId`` of the endpoint configuration (None when not set).
+        artifacts_kms_key: key of SSE-KMS-encrypted artifacts (None when not set).
+        execution_role_arn: the user's own execution role, None to create one.
+        network_isolation, vpc: network placement of the containers.
+        async_inference: the async options (None for real-time). rollout: the rollout settings (None: none).
     """
 
-    config: DeploymentConfig
     name: str
     instance_type: str
     gpus: int
@@ -126,11 +173,23 @@ class ResolvedSageMaker:
     dashboard_name: str
     endpoint_config_name_prefix: str
     endpoint_kms_key: str | None
+    models: tuple[ResolvedModel, ...] = ()
+    artifacts_kms_key: str | None = None
+    execution_role_arn: str | None = None
+    network_isolation: bool = False
+    vpc: VpcOptions | None = None
+    async_inference: AsyncOptions | None = None
+    rollout: RolloutConfig | None = None
 
     @property
     def is_async(self) -> bool:
         """True for asynchronous inference."""
-        return self.config.async_inference is not None
+        return self.async_inference is not None
+
+    @property
+    def variant_name(self) -> str:
+        """The primary variant's name."""
+        return self.variants[0].name
 
     @property
     def production_variants(self) -> tuple[ResolvedVariant, ...]:
@@ -191,7 +250,16 @@ def resolve_variants(config: DeploymentConfig) -> tuple[ResolvedVariant, ...]:
     ) -> ResolvedVariant:
         vcpus = facts.vcpus_of(type_)
         return ResolvedVariant(
-            name, float(weight), type_, gpus, vcpus, resolve_scaling(scaling, gpus, vcpus), key, shadow
+            name,
+            float(weight),
+            type_,
+            gpus,
+            vcpus,
+            resolve_scaling(scaling, gpus, vcpus),
+            key,
+            shadow,
+            options.model_data_download_timeout,
+            options.startup_health_check_timeout,
         )
 
     resolved = [variant(options.variant_name, options.variant_weight, primary_type, primary_gpus, config.scaling)]
@@ -212,6 +280,40 @@ def resolve_variants(config: DeploymentConfig) -> tuple[ResolvedVariant, ...]:
             )
         )
     return tuple(resolved)
+
+
+def _container(
+    image: str, artifacts: str | None, environment: Mapping[str, str], hostname: str | None = None
+) -> ResolvedContainer:
+    return ResolvedContainer(image, artifacts, tuple(environment.items()), hostname)
+
+
+def resolve_models(config: DeploymentConfig) -> tuple[ResolvedModel, ...]:
+    """The deployment's own model (its containers, multi-model settings), then one per variant that changes the
+    image, artifacts or environment (other keys: the deployment's)."""
+    options = config.sagemaker
+    cache = options.multi_model.model_cache if options.multi_model is not None else None
+    if options.containers:
+        own = ResolvedModel(
+            PRIMARY_MODEL,
+            (
+                _container(config.image, config.artifacts, config.environment, config.name),
+                *(_container(c.image, c.artifacts, c.environment, c.hostname) for c in options.containers),
+            ),
+            container_mode=options.container_mode,
+        )
+    else:
+        own = ResolvedModel(
+            PRIMARY_MODEL, (_container(config.image, config.artifacts, config.environment),), multi_model_cache=cache
+        )
+    specs: list[VariantSpec] = [*options.variants, *([options.shadow] if options.shadow else [])]
+    models = [own]
+    for spec in specs:
+        if spec.own_model:
+            environment = config.environment if spec.environment is None else spec.environment
+            container = _container(spec.image or config.image, spec.artifacts or config.artifacts, environment)
+            models.append(ResolvedModel(spec.name, (container,), multi_model_cache=cache))
+    return tuple(models)
 
 
 def rollback_alarm_name(project: str, stack: str, deployment: str, variant: str, kind: str) -> str:
@@ -252,8 +354,8 @@ def resolve_sagemaker(
     production = [variant.name for variant in variants if not variant.shadow]
     alarms = rollback_alarms(config.rollout, project, stack, config.name, production) if config.rollout else ()
     tags = standard_tags(project, stack, config.name, {**config.tags, **(extra_tags or {})})
+    options = config.sagemaker
     return ResolvedSageMaker(
-        config=config,
         name=config.name,
         instance_type=primary.instance_type,
         gpus=primary.gpus,
@@ -263,5 +365,12 @@ def resolve_sagemaker(
         tags=tuple(tags.items()),
         dashboard_name=dashboard_name(project, stack, config.name),
         endpoint_config_name_prefix=f"{config.name}-",
-        endpoint_kms_key=config.sagemaker.kms_key,
+        endpoint_kms_key=options.kms_key,
+        models=resolve_models(config),
+        artifacts_kms_key=options.artifacts_kms_key,
+        execution_role_arn=options.execution_role_arn,
+        network_isolation=options.network_isolation,
+        vpc=options.vpc,
+        async_inference=config.async_inference,
+        rollout=config.rollout,
     )

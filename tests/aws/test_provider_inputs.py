@@ -60,7 +60,7 @@ def test_endpoint_configuration_inputs_are_what_the_engine_records():
         aws_deployment(sagemaker={"model_data_download_timeout": 600, "startup_health_check_timeout": 900})
     )
     (variant,) = resolve_variants(config)
-    production = provider_inputs(variants.production_variant(variant, "ranker-model-1", config.sagemaker))
+    production = provider_inputs(variants.production_variant(variant, "ranker-model-1"))
     options = AsyncOptions(include_inference_response_in=("error",), max_concurrent_invocations_per_instance=4)
     asynchronous = provider_inputs(async_output.async_inference_config(options, "bucket-1", TOPIC, TOPIC))
     inputs = recorded(

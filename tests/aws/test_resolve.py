@@ -99,3 +99,35 @@ def test_other_clouds_are_refused():
 
     with pytest.raises(ValueError, match="deployment reranker is for cloud gcp"):
         resolve_sagemaker(DeploymentConfig.model_validate(gcp_deployment()), "ml-serving", "prod")
+
+
+def test_models_multi_container_and_variant_models():
+    from components.resolve.aws import ResolvedContainer, ResolvedModel
+
+    other = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/ranker:2.4.0"
+    post = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/post:1.0"
+    deployment = resolved(
+        environment={"LOG_LEVEL": "info"},
+        sagemaker={"containers": [{"hostname": "post", "image": post}], "container_mode": "direct"},
+    )
+    assert deployment.models == (
+        ResolvedModel(
+            key="",
+            containers=(
+                ResolvedContainer(
+                    image="111122223333.dkr.ecr.eu-west-1.amazonaws.com/ranker:2.3.1",
+                    artifacts="s3://acme-models/ranker/v7/model.tar.gz",
+                    environment=(("LOG_LEVEL", "info"),),
+                    hostname="ranker",
+                ),
+                ResolvedContainer(image=post, artifacts=None, environment=(), hostname="post"),
+            ),
+            container_mode="direct",
+        ),
+    )
+    deployment = resolved(sagemaker={"variants": [{"name": "v2", "image": other}]})
+    assert [(m.key, m.containers[0].image, m.containers[0].artifacts) for m in deployment.models] == [
+        ("", "111122223333.dkr.ecr.eu-west-1.amazonaws.com/ranker:2.3.1", "s3://acme-models/ranker/v7/model.tar.gz"),
+        ("v2", other, "s3://acme-models/ranker/v7/model.tar.gz"),
+    ]
+    assert [v.model_key for v in deployment.variants] == ["", "v2"]

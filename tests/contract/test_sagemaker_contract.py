@@ -201,7 +201,7 @@ def test_async_endpoint_config_is_a_create_endpoint_config_request(options):
     (plan,) = resolve_variants(config)
     request = {
         "EndpointConfigName": "ranker-eb129f77f3497ce0f6b1443561",
-        "ProductionVariants": [variants.production_variant(plan, "ranker-model-1396967", config.sagemaker)],
+        "ProductionVariants": [variants.production_variant(plan, "ranker-model-1396967")],
         "AsyncInferenceConfig": async_output.async_inference_config(
             config.async_inference, "ranker-async-bucket-3768d5f", TOPIC, ERROR_TOPIC
         ),
@@ -220,17 +220,15 @@ def test_variants_and_shadow_are_production_variants():
     plans = resolve_variants(config)
     request = {
         "EndpointConfigName": "ranker-f67fa533352679709a31e4929f",
-        "ProductionVariants": [
-            variants.production_variant(p, f"ranker-{p.name}-model-1", config.sagemaker) for p in plans
-        ],
+        "ProductionVariants": [variants.production_variant(p, f"ranker-{p.name}-model-1") for p in plans],
     }
     conforms(request, "sagemaker", "CreateEndpointConfig")
     shadowed = deployment(sagemaker={"shadow": {"name": "shadow", "weight": 0.5, "instance_type": "ml.g6.xlarge"}})
     primary, shadow = resolve_variants(shadowed)
     request = {
         "EndpointConfigName": "ranker-f67fa533352679709a31e4929f",
-        "ProductionVariants": [variants.production_variant(primary, "ranker-model-1", shadowed.sagemaker)],
-        "ShadowProductionVariants": [variants.production_variant(shadow, "ranker-model-1", shadowed.sagemaker)],
+        "ProductionVariants": [variants.production_variant(primary, "ranker-model-1")],
+        "ShadowProductionVariants": [variants.production_variant(shadow, "ranker-model-1")],
     }
     conforms(request, "sagemaker", "CreateEndpointConfig")
 

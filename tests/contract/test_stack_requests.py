@@ -48,16 +48,13 @@ def requests(deployment: DeploymentConfig, region: str) -> list[tuple[str, str, 
     config: dict[str, Any] = {
         "EndpointConfigName": resolved.endpoint_config_name_prefix + "x" * facts.NAME_PREFIX_SUFFIX,
         "ProductionVariants": [
-            variants.production_variant(v, model["ModelName"], deployment.sagemaker)
-            for v in resolved.production_variants
+            variants.production_variant(v, model["ModelName"]) for v in resolved.production_variants
         ],
         "Tags": tags,
     }
     shadows = [v for v in resolved.variants if v.shadow]
     if shadows:
-        config["ShadowProductionVariants"] = [
-            variants.production_variant(v, model["ModelName"], deployment.sagemaker) for v in shadows
-        ]
+        config["ShadowProductionVariants"] = [variants.production_variant(v, model["ModelName"]) for v in shadows]
     if resolved.endpoint_kms_key:
         config["KmsKeyId"] = resolved.endpoint_kms_key
     if deployment.async_inference is not None:
