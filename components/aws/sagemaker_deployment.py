@@ -21,7 +21,15 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import DeploymentConfig
-from ..resolve.aws import PRIMARY_MODEL, ResolvedSageMaker, ResolvedVariant, RollbackAlarm, resolve_sagemaker
+from ..resolve.aws import (
+    PRIMARY_MODEL,
+    ResolvedSageMaker,
+    ResolvedVariant,
+    RollbackAlarm,
+    auto_name_problems,
+    resolve_sagemaker,
+    resolve_scaling,
+)
 from .async_output import AsyncOutput, async_inference_config, async_inference_inputs, execution_statements
 from .autoscaling import VariantAutoscaling
 from .dashboard import DashboardVariant, dashboard_url, declare_dashboard
@@ -41,7 +49,7 @@ def initial_instance_count(config: DeploymentConfig) -> int:
     SageMaker needs at least one instance to create an endpoint; an async endpoint with ``min: 0`` then scales
     to zero through its autoscaling (the configured min is never replaced by this count).
     """
-    return max(1, config.scaling.min)
+    return resolve_scaling(config.scaling, gpus=0, vcpus=0).initial_instance_count
 
 
 def invoke_url(region: str, endpoint_name: str, is_async: bool) -> str:
@@ -90,6 +98,9 @@ class SageMakerDeployment(pulumi.ComponentResource):
         if config.cloud != "aws":
             raise ValueError(f"deployment {config.name} is for cloud {config.cloud}; use the component of that cloud")
         resolved = resolve_sagemaker(config, pulumi.get_project(), pulumi.get_stack(), extra_tags)
+        too_long = auto_name_problems(name, resolved)
+        if too_long:
+            raise ValueError(f"SageMakerDeployment {name}: " + "; ".join(too_long))
         self._resolved: ResolvedSageMaker = resolved
         child = pulumi.ResourceOptions(parent=self)
         tags = resolved.tag_map

@@ -22,6 +22,7 @@ from ..facts import aws as facts
 from ..tags import standard_tags
 
 __all__ = [
+    "auto_name_problems",
     "gpus_of",
     "instance_type",
     "resolve_models",
@@ -341,6 +342,25 @@ def rollback_alarms(
 def dashboard_name(project: str, stack: str, deployment: str) -> str:
     """``{project}-{stack}-{deployment}``: dashboards are per account, so the stack is part of the name."""
     return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{stack}-{deployment}")[: facts.DASHBOARD_NAME_MAX]
+
+
+def auto_name_problems(component_name: str, resolved: ResolvedSageMaker) -> list[str]:
+    """SageMaker auto-names a component named ``component_name`` would exceed 63 characters with (Pulumi appends
+    ``-`` and 7 characters to ``{name}-endpoint``, ``{name}-model`` and ``{name}-{variant}-model``)."""
+    names = [f"{component_name}-endpoint"]
+    names += [
+        f"{component_name}-model" if m.key == PRIMARY_MODEL else f"{component_name}-{m.key}-model"
+        for m in resolved.models
+    ]
+    problems = []
+    for name in names:
+        length = len(name) + facts.AUTO_NAME_SUFFIX
+        if length > facts.SAGEMAKER_NAME_MAX:
+            problems.append(
+                f"'{name}-' plus 7 characters is {length} characters; SageMaker names have at most "
+                f"{facts.SAGEMAKER_NAME_MAX}: use a shorter component name"
+            )
+    return problems
 
 
 def resolve_sagemaker(

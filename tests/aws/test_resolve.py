@@ -131,3 +131,25 @@ def test_models_multi_container_and_variant_models():
         ("v2", other, "s3://acme-models/ranker/v7/model.tar.gz"),
     ]
     assert [v.model_key for v in deployment.variants] == ["", "v2"]
+
+
+def test_component_names_that_make_auto_names_too_long_are_refused():
+    from components.resolve.aws import auto_name_problems
+
+    deployment = resolved()
+    assert auto_name_problems("ranker", deployment) == []
+    assert auto_name_problems("a" * 50, deployment) == [
+        f"'{'a' * 50}-endpoint-' plus 7 characters is 67 characters; SageMaker names have at most 63: use a shorter "
+        "component name",
+        f"'{'a' * 50}-model-' plus 7 characters is 64 characters; SageMaker names have at most 63: use a shorter "
+        "component name",
+    ]
+
+
+def test_the_component_refuses_a_name_whose_auto_names_are_too_long():
+    from components.aws import SageMakerDeployment
+    from components.mock_runtime import run_program
+
+    config = DeploymentConfig.model_validate(aws_deployment())
+    with pytest.raises(ValueError, match=r"SageMakerDeployment a{50}: 'a{50}-endpoint-' plus 7 characters is 67"):
+        run_program(lambda: SageMakerDeployment("a" * 50, config), stack="dev", config={"aws:region": "eu-west-1"})
