@@ -21,29 +21,24 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import DeploymentConfig
-from ..tags import standard_tags
-from .async_output import AsyncOutput, async_inference_args, async_inference_config, execution_statements
-from .autoscaling import VariantAutoscaling, VariantShape, vcpus_of
-from .dashboard import DashboardVariant, dashboard_name, dashboard_url, declare_dashboard
-from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
-from .models import declare_model, deployment_model, read_grants, variant_model
-from .rollout import (
-    RollbackAlarm,
-    RolloutAlarms,
-    deployment_config,
-    deployment_config_args,
-    describe_alarms_statement,
-    rollback_alarms,
-)
-from .scale_to_zero import BacklogScaling
-from .variants import (
+from ..resolve.aws import (
     PRIMARY_MODEL,
-    VariantPlan,
-    production_variant,
-    production_variant_args,
-    shadow_variant_args,
-    variant_plans,
+    ResolvedSageMaker,
+    ResolvedVariant,
+    RollbackAlarm,
+    auto_name_problems,
+    resolve_sagemaker,
+    resolve_scaling,
 )
+from .async_output import AsyncOutput, async_inference_config, async_inference_inputs, execution_statements
+from .autoscaling import VariantAutoscaling
+from .dashboard import DashboardVariant, dashboard_url, declare_dashboard
+from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
+from .models import declare_model, model_request, read_grants
+from .provider_inputs import provider_inputs
+from .rollout import RolloutAlarms, describe_alarms_statement, rollout_policy, rollout_policy_inputs
+from .scale_to_zero import BacklogScaling
+from .variants import production_variant
 
 TYPE_TOKEN = "ml-serving:aws:SageMakerDeployment"
 
@@ -54,7 +49,7 @@ def initial_instance_count(config: DeploymentConfig) -> int:
     SageMaker needs at least one instance to create an endpoint; an async endpoint with ``min: 0`` then scales
     to zero through its autoscaling (the configured min is never replaced by this count).
     """
-    return max(1, config.scaling.min)
+    return resolve_scaling(config.scaling, gpus=0, vcpus=0).initial_instance_count
 
 
 def invoke_url(region: str, endpoint_name: str, is_async: bool) -> str:
@@ -102,33 +97,26 @@ class SageMakerDeployment(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         if config.cloud != "aws":
             raise ValueError(f"deployment {config.name} is for cloud {config.cloud}; use the component of that cloud")
-        self._config = config
+        resolved = resolve_sagemaker(config, pulumi.get_project(), pulumi.get_stack(), extra_tags)
+        too_long = auto_name_problems(name, resolved)
+        if too_long:
+            raise ValueError(f"SageMakerDeployment {name}: " + "; ".join(too_long))
+        self._resolved: ResolvedSageMaker = resolved
         child = pulumi.ResourceOptions(parent=self)
-        project, stack = pulumi.get_project(), pulumi.get_stack()
-        tags = standard_tags(project, stack, config.name, {**config.tags, **(extra_tags or {})})
-        options = config.sagemaker
-        plans = variant_plans(config)
-        production = [plan for plan in plans if not plan.shadow]
-        model_data = {PRIMARY_MODEL: deployment_model(config)}
-        for variant in (*options.variants, *([options.shadow] if options.shadow else [])):
-            if variant.own_model:
-                model_data[variant.name] = variant_model(config, variant)
-        alarms = (
-            rollback_alarms(config.rollout, project, stack, config.name, [plan.name for plan in production])
-            if config.rollout is not None
-            else []
-        )
+        tags = resolved.tag_map
+        variants = resolved.variants
+        model_data = {model.key: model_request(model) for model in resolved.models}
+        alarms = resolved.rollback_alarms
 
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)
         partition = aws.get_partition_output(opts=invoke_opts).partition
         region = aws.get_region_output(opts=invoke_opts).region
         account = aws.get_caller_identity_output(opts=invoke_opts).account_id
 
-        self.async_output = (
-            AsyncOutput(f"{name}-async", config.async_inference, tags, opts=child) if config.async_inference else None
-        )
-        if options.execution_role_arn:
-            role_arn: pulumi.Output[str] = pulumi.Output.from_input(options.execution_role_arn)
+        options = resolved.async_inference
+        self.async_output = AsyncOutput(f"{name}-async", options, tags, opts=child) if options else None
+        if resolved.execution_role_arn:
+            role_arn: pulumi.Output[str] = pulumi.Output.from_input(resolved.execution_role_arn)
         else:
             grants = pulumi.Output.all(partition, region, account, *self._async_values()).apply(
                 lambda values: self._grants(
@@ -139,59 +127,53 @@ class SageMakerDeployment(pulumi.ComponentResource):
 
         models = {
             key: declare_model(
-                f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model", data, role_arn, options, tags, child
+                f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model",
+                data,
+                role_arn,
+                resolved,
+                tags,
+                child,
             )
             for key, data in model_data.items()
         }
         endpoint_config = aws.sagemaker.EndpointConfiguration(
             f"{name}-config",
-            name_prefix=f"{config.name}-",
-            production_variants=[self._variant(plan, models) for plan in production],
-            shadow_production_variants=[self._variant(plan, models) for plan in plans if plan.shadow] or None,
+            name_prefix=resolved.endpoint_config_name_prefix,
+            production_variants=[self._variant(v, models) for v in resolved.production_variants],
+            shadow_production_variants=[self._variant(v, models) for v in variants if v.shadow] or None,
             async_inference_config=self._async_config(),
-            kms_key_arn=options.kms_key,
+            kms_key_arn=resolved.endpoint_kms_key,
             tags=tags,
             opts=child,
         )
-        endpoint = aws.sagemaker.Endpoint(
-            f"{name}-endpoint",
-            endpoint_config_name=endpoint_config.name,
-            # Alarm names are fixed strings: no dependency on the alarms, which follow the endpoint (see .rollout).
-            deployment_config=(
-                deployment_config_args(deployment_config(config.rollout, [alarm.name for alarm in alarms]))
-                if config.rollout is not None
-                else None
-            ),
-            tags=tags,
-            opts=child,
-        )
-        self._declare_scaling(name, endpoint, plans, tags)
+        endpoint = self._declare_endpoint(name, endpoint_config)
+        self._declare_scaling(name, endpoint, variants, tags)
         self.rollback_alarm_names = (
-            RolloutAlarms(f"{name}-rollback", endpoint, config.rollout, alarms, tags, opts=child).alarm_names
-            if config.rollout is not None and alarms
+            RolloutAlarms(f"{name}-rollback", endpoint, resolved.rollout, alarms, tags, opts=child).alarm_names
+            if resolved.rollout is not None and alarms
             else None
         )
         board = declare_dashboard(
             f"{name}-dashboard",
-            dashboard_name(project, stack, config.name),
+            resolved.dashboard_name,
             region,
             endpoint.name,
-            [DashboardVariant(plan.name, plan.gpus) for plan in plans],
-            config.is_async,
+            [DashboardVariant(v.name, v.gpus) for v in variants],
+            resolved.is_async,
             child,
         )
 
         self.endpoint_name = endpoint.name
         self.endpoint_arn = endpoint.arn
-        self.variant_name = pulumi.Output.from_input(options.variant_name)
-        self.variant_names = [plan.name for plan in plans]
+        self.variant_name = pulumi.Output.from_input(resolved.variant_name)
+        self.variant_names = [v.name for v in variants]
         self.invoke_url = pulumi.Output.all(region, endpoint.name).apply(
-            lambda values: invoke_url(values[0], values[1], config.is_async)
+            lambda values: invoke_url(values[0], values[1], resolved.is_async)
         )
         self.model_name = models[PRIMARY_MODEL].name
         self.endpoint_config_name = endpoint_config.name
         self.execution_role_arn = role_arn
-        self.instance_type = pulumi.Output.from_input(plans[0].instance_type)
+        self.instance_type = pulumi.Output.from_input(resolved.instance_type)
         self.dashboard_name = board.dashboard_name
         self.dashboard_url = pulumi.Output.all(region, board.dashboard_name).apply(
             lambda values: dashboard_url(values[0], values[1])
@@ -236,44 +218,65 @@ class SageMakerDeployment(pulumi.ComponentResource):
         return [output.bucket_name, output.success_topic_arn, output.error_topic_arn]
 
     def _async_config(self) -> pulumi.Output[Any] | None:
-        options = self._config.async_inference
+        options = self._resolved.async_inference
         if self.async_output is None or options is None:
             return None
         return pulumi.Output.all(*self._async_values()).apply(
-            lambda values: async_inference_args(async_inference_config(options, *values))
+            lambda values: async_inference_inputs(async_inference_config(options, *values))
         )
 
-    def _variant(self, plan: VariantPlan, models: Mapping[str, aws.sagemaker.Model]) -> Any:
-        # The model name stays an output inside the arguments, so a preview shows the rest of the variant.
-        variant = {**production_variant(plan, "", self._config), "ModelName": models[plan.model_key].name}
-        return shadow_variant_args(variant) if plan.shadow else production_variant_args(variant)
+    def _declare_endpoint(
+        self, name: str, endpoint_config: aws.sagemaker.EndpointConfiguration
+    ) -> aws.sagemaker.Endpoint:
+        """The endpoint serving ``endpoint_config``: the one place that declares it (its lifecycle may change)."""
+        rollout = self._resolved.rollout
+        alarms = self._resolved.rollback_alarms
+        return aws.sagemaker.Endpoint(
+            f"{name}-endpoint",
+            endpoint_config_name=endpoint_config.name,
+            # Alarm names are fixed strings: no dependency on the alarms, which follow the endpoint (see .rollout).
+            deployment_config=(
+                rollout_policy_inputs(rollout_policy(rollout, [alarm.name for alarm in alarms]))
+                if rollout is not None
+                else None
+            ),
+            tags=self._resolved.tag_map,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _variant(self, variant: ResolvedVariant, models: Mapping[str, aws.sagemaker.Model]) -> Any:
+        # The model name stays an output inside the inputs, so a preview shows the rest of the variant.
+        return provider_inputs(production_variant(variant, models[variant.model_key].name))
 
     def _declare_scaling(
-        self, name: str, endpoint: aws.sagemaker.Endpoint, plans: Sequence[VariantPlan], tags: Mapping[str, str]
+        self,
+        name: str,
+        endpoint: aws.sagemaker.Endpoint,
+        variants: Sequence[ResolvedVariant],
+        tags: Mapping[str, str],
     ) -> None:
         """A scalable target and policy per variant that scales; the backlog policies of async endpoints."""
         child = pulumi.ResourceOptions(parent=self)
-        for index, plan in enumerate(plans):
-            scaling = plan.scaling
+        for index, variant in enumerate(variants):
+            scaling = variant.scaling
             if not (scaling.autoscaled or scaling.schedules):
                 continue
             backlog = scaling.metric == "backlog"
             autoscaling = VariantAutoscaling(
-                f"{name}-scaling" if index == 0 else f"{name}-{plan.name}-scaling",
+                f"{name}-scaling" if index == 0 else f"{name}-{variant.name}-scaling",
                 endpoint=endpoint,
-                variant_name=plan.name,
+                variant_name=variant.name,
                 scaling=scaling,
-                shape=VariantShape(vcpus=vcpus_of(plan.instance_type), gpus=plan.gpus),
                 track_metric=not backlog,
                 opts=child,
             )
-            if backlog and self._config.async_inference is not None:
+            if backlog and self._resolved.async_inference is not None:
                 BacklogScaling(
                     f"{name}-backlog-scaling",
                     endpoint=endpoint,
                     target=autoscaling.target,
                     scaling=scaling,
-                    from_zero_minutes=self._config.async_inference.scale_from_zero_after_minutes,
+                    from_zero_minutes=self._resolved.async_inference.scale_from_zero_after_minutes,
                     tags=tags,
                     opts=child,
                 )
@@ -288,9 +291,9 @@ class SageMakerDeployment(pulumi.ComponentResource):
         async_values: Sequence[str | None],
     ) -> ExecutionGrants:
         """What the execution role may touch: images, artifacts, keys, async bucket and topics, rollback alarms."""
-        config = self._config
-        async_key = config.async_inference.kms_key if config.async_inference else None
-        keys = {key for key in (config.sagemaker.kms_key, async_key) if key and key.startswith("arn:")}
+        resolved = self._resolved
+        async_key = resolved.async_inference.kms_key if resolved.async_inference else None
+        volume_key = resolved.endpoint_kms_key
         reads = read_grants(models)
         statements: list[dict[str, Any]] = []
         if async_values and async_values[0]:
@@ -302,12 +305,14 @@ class SageMakerDeployment(pulumi.ComponentResource):
             partition=partition,
             region=region,
             account=account,
-            ecr_repository_arn=ecr_repository_arn(partition, config.image),
+            ecr_repository_arn=ecr_repository_arn(partition, resolved.models[0].containers[0].image),
             extra_ecr_repository_arns=sorted({ecr_repository_arn(partition, image) for image in reads.images}),
             artifact_object_arns=[s3_object_arn(partition, uri) for uri in reads.objects],
             artifact_prefixes=[_bucket_and_prefix(uri) for uri in reads.prefixes],
-            kms_key_arns=sorted(keys),
-            vpc=config.sagemaker.vpc is not None,
+            kms_key_arns=[volume_key] if volume_key else [],
+            artifact_kms_key_arns=[resolved.artifacts_kms_key] if resolved.artifacts_kms_key else [],
+            output_kms_key_arns=[async_key] if async_key else [],
+            vpc=resolved.vpc is not None,
             extra_statements=statements,
         )
 

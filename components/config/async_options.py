@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .aws_patterns import KMS_KEY_ARN
+from ..facts.aws import KMS_KEY_ARN, MAX_CONCURRENT_INVOCATIONS_RANGE
 from .base import ConfigModel
 from .problems import Problem, raise_if_any
 
@@ -43,8 +43,8 @@ class AsyncOptions(ConfigModel):
 
     max_concurrent_invocations_per_instance: int | None = Field(
         None,
-        ge=1,
-        le=1000,
+        ge=MAX_CONCURRENT_INVOCATIONS_RANGE[0],
+        le=MAX_CONCURRENT_INVOCATIONS_RANGE[1],
         description="Requests one instance works on at once (SageMaker); default: SageMaker decides.",
     )
     output_retention_days: int = Field(

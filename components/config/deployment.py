@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from .. import accelerators
+from ..facts import aws as aws_facts
 from . import async_options as async_rules
 from . import rollout as rollout_rules
 from . import sagemaker, vertex
@@ -20,7 +20,7 @@ from .scaling import ScalingConfig
 from .vertex import VertexOptions
 
 Cloud = Literal["aws", "gcp"]
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME = aws_facts.ENVIRONMENT_KEY
 MAX_NAME_LENGTH = 32
 
 
@@ -112,12 +112,14 @@ class DeploymentConfig(ConfigModel):
     @field_validator("tags")
     @classmethod
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
-        reserved = [key for key in value if key.lower().startswith("aws:")]
+        prefix = aws_facts.RESERVED_TAG_PREFIX
+        reserved = [key for key in value if key.lower().startswith(prefix)]
         if reserved:
-            raise ValueError(f"{reserved} use the reserved 'aws:' prefix; rename them")
-        long = [key for key in value if len(key) > 128 or len(str(value[key])) > 256]
+            raise ValueError(f"{reserved} use the reserved '{prefix}' prefix; rename them")
+        key_max, value_max = aws_facts.TAG_KEY_MAX, aws_facts.TAG_VALUE_MAX
+        long = [key for key in value if len(key) > key_max or len(str(value[key])) > value_max]
         if long:
-            raise ValueError(f"{long}: tag keys are at most 128 and values 256 characters")
+            raise ValueError(f"{long}: tag keys are at most {key_max} and values {value_max} characters")
         return value
 
     @model_validator(mode="after")

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from . import sagemaker as sagemaker_rules
+from . import sagemaker_limits
 from . import vertex as vertex_rules
 from .base import ConfigModel
 from .deployment import DeploymentConfig
@@ -67,6 +68,11 @@ class StackConfig(ConfigModel):
                     )
                 )
             seen.setdefault(deployment.name, index)
+            if deployment.cloud == "aws" and self.aws_region:
+                problems += [
+                    p.under(f"deployments[{index}]")
+                    for p in sagemaker_limits.region_problems(deployment, self.aws_region)
+                ]
         clouds = {deployment.cloud for deployment in self.deployments}
         if "aws" in clouds and not self.aws_region:
             problems.append(

@@ -84,6 +84,8 @@ def test_switching_to_a_dedicated_vertex_endpoint_replaces_it():
 def test_a_region_change_replaces_every_regional_resource():
     values = stack_file("dev")
     values["aws:region"] = "eu-central-1"
+    for item in values["ml-serving:deployments"]:  # SageMaker takes images from its own region's ECR only
+        item["image"] = item["image"].replace(".ecr.eu-west-1.", ".ecr.eu-central-1.")
     diff = diff_plans(base_plan("dev"), plan("dev", values))
     replaced = {r.type for r in diff.of("replace") if r.reason == "region eu-west-1 -> eu-central-1"}
     assert "aws:sagemaker/endpoint:Endpoint" in replaced and "aws:s3/bucket:Bucket" in replaced
