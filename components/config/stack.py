@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from . import sagemaker as sagemaker_rules
@@ -17,6 +16,7 @@ from .base import ConfigModel
 from .deployment import DeploymentConfig
 from .problems import ConfigError, Problem, config_error_from_validation, raise_if_any
 from .scaling import bound_problems
+from .yaml_reader import read_config
 
 NAMESPACE = "ml-serving"
 
@@ -236,20 +236,9 @@ def _raw_problems(deployments: list[Any]) -> list[Problem]:
 
 
 def read_stack_file(path: str | Path) -> dict[str, Any]:
-    """The ``config:`` mapping of a Pulumi stack file, values as written (objects stay objects)."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        document = yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
-        raise ConfigError(str(path), [Problem("", f"not valid YAML: {error}", "fix the YAML syntax")]) from None
-    if not isinstance(document, Mapping):
-        raise ConfigError(str(path), [Problem("", "the file is not a YAML mapping", "start with `config:`")])
-    config = document.get("config") or {}
-    if not isinstance(config, Mapping):
-        raise ConfigError(
-            str(path), [Problem("config", "must be a mapping of keys", "indent the keys under `config:`")]
-        )
-    return {str(key): value for key, value in config.items()}
+    """The ``config:`` mapping of a Pulumi stack file, decoded as the Pulumi CLI decodes it (see
+    :mod:`components.config.yaml_reader`); anything that cannot be read is a :class:`ConfigError`."""
+    return read_config(path)
 
 
 def stack_name_of(path: str | Path) -> str:
