@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 NotificationTopic = Literal["success", "error"]
 """The SNS topics of an async endpoint: `success` and `error` notifications."""
 
-SAGEMAKER_ONLY = ("include_inference_response_in", "kms_key", "scale_from_zero_after_minutes")
+SAGEMAKER_ONLY = (
+    "max_concurrent_invocations_per_instance",
+    "notifications",
+    "include_inference_response_in",
+    "kms_key",
+    "scale_from_zero_after_minutes",
+)
 """Async keys that only SageMaker uses; refused on gcp rather than silently ignored."""
 
 TIMEOUT_KEYS = ("request_timeout", "invocation_timeout", "invocation_timeout_seconds", "request_ttl")

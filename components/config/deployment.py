@@ -5,18 +5,31 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from .. import accelerators
+from ..tags import standard_tags
 from . import async_options as async_rules
 from . import rollout as rollout_rules
 from . import sagemaker, vertex
 from .async_options import AsyncOptions
 from .base import SLUG, ConfigModel
-from .problems import raise_if_any
+from .limits import (
+    ENVIRONMENT_KEY_MAX,
+    ENVIRONMENT_VALUE_MAX,
+    GCP_MAX_LABELS,
+    GCP_RESERVED_ENV_PREFIX,
+    MAX_ENVIRONMENT_ENTRIES,
+    MAX_TAGS,
+    TAG_CHARACTERS,
+)
+from .names import bucket_name_problems
+from .problems import Problem, raise_if_any
 from .rollout import RolloutConfig
 from .sagemaker import SageMakerOptions
 from .scaling import ScalingConfig
+from .secrets import split_secrets
 from .vertex import VertexOptions
 
 Cloud = Literal["aws", "gcp"]
@@ -69,7 +82,10 @@ class DeploymentConfig(ConfigModel):
         description="Replica bounds and autoscaling; default one instance, no autoscaling.",
     )
     environment: dict[str, str] = Field(
-        default_factory=dict, description="Environment variables of the serving container, default none."
+        default_factory=dict,
+        description="Environment variables of the serving container, default none. A value may be a Pulumi secret "
+        "(`pulumi config set --secret --path 'ml-serving:deployments[0].environment.API_KEY' VALUE`): it stays "
+        "secret in every resource input and in state, and shows as `[secret]` in plans.",
     )
     tags: dict[str, str] = Field(
         default_factory=dict, description="Extra tags (aws) / labels (gcp) on every resource, default none."
@@ -81,6 +97,27 @@ class DeploymentConfig(ConfigModel):
     )
     sagemaker: SageMakerOptions = Field(default_factory=SageMakerOptions, description="SageMaker-only options (aws).")
     vertex: VertexOptions = Field(default_factory=VertexOptions, description="Vertex AI-only options (gcp).")
+
+    _secret_environment: frozenset[str] = PrivateAttr(default_factory=frozenset)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _secrets(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """`environment` values written as Pulumi secrets (`{secure: ...}`) become strings remembered as secret."""
+        names: frozenset[str] = frozenset()
+        if isinstance(data, dict) and isinstance(data.get("environment"), dict):
+            plain, names = split_secrets(data["environment"])
+            data = {**data, "environment": plain}
+        result = handler(data)
+        if names:
+            result._secret_environment = names
+        return result
+
+    @property
+    def secret_environment(self) -> frozenset[str]:
+        """Names of the `environment` variables whose values are Pulumi secrets (wrap them in
+        ``pulumi.Output.secret`` wherever they become a resource input)."""
+        return self._secret_environment
 
     @field_validator("async_inference", mode="before")
     @classmethod
@@ -123,8 +160,74 @@ class DeploymentConfig(ConfigModel):
     @model_validator(mode="after")
     def _fits_cloud(self) -> DeploymentConfig:
         cloud_rules = sagemaker.check(self) if self.cloud == "aws" else vertex.check(self)
-        raise_if_any(cloud_rules + rollout_rules.check(self) + async_rules.check(self))
+        names = bucket_name_problems(self.name, self.cloud) if self.is_async else []
+        raise_if_any(cloud_rules + rollout_rules.check(self) + async_rules.check(self) + names + self._limit_problems())
         return self
+
+    def _limit_problems(self) -> list[Problem]:
+        """Environment and tag limits of the cloud's APIs (user tags share the budget with the four tags every
+        resource gets: project, stack, deployment, managed-by)."""
+        problems: list[Problem] = []
+        standard = len(standard_tags("p", "s", "d"))
+        if self.cloud == "aws":
+            if len(self.environment) > MAX_ENVIRONMENT_ENTRIES:
+                problems.append(
+                    Problem(
+                        "environment",
+                        f"{len(self.environment)} variables; SageMaker takes at most {MAX_ENVIRONMENT_ENTRIES}",
+                        "pass fewer variables (e.g. one JSON-valued variable)",
+                    )
+                )
+            for key, value in self.environment.items():
+                secret = key in self.secret_environment
+                if len(key) > ENVIRONMENT_KEY_MAX or (not secret and len(value) > ENVIRONMENT_VALUE_MAX):
+                    problems.append(
+                        Problem(
+                            f"environment.{key}",
+                            f"SageMaker takes names and values of at most {ENVIRONMENT_KEY_MAX} characters",
+                            "shorten it, or load long settings from the model artifacts",
+                        )
+                    )
+            user_tags = [key for key in self.tags if key not in standard_tags("p", "s", "d")]
+            if len(user_tags) + standard > MAX_TAGS:
+                problems.append(
+                    Problem(
+                        "tags",
+                        f"{len(user_tags)} tags plus the {standard} ml-serving adds exceed the {MAX_TAGS} tags AWS "
+                        "allows on a resource",
+                        f"keep at most {MAX_TAGS - standard} tags",
+                    )
+                )
+            for key, value in self.tags.items():
+                if not TAG_CHARACTERS.match(key) or not TAG_CHARACTERS.match(value):
+                    problems.append(
+                        Problem(
+                            f"tags.{key}",
+                            "AWS tags hold only letters, digits, spaces and _ . : / = + - @",
+                            "replace the other characters",
+                        )
+                    )
+        else:
+            reserved = [key for key in self.environment if key.startswith(GCP_RESERVED_ENV_PREFIX)]
+            problems += [
+                Problem(
+                    f"environment.{key}",
+                    f"Vertex AI sets the {GCP_RESERVED_ENV_PREFIX}* variables itself",
+                    f"rename it without the {GCP_RESERVED_ENV_PREFIX} prefix",
+                )
+                for key in reserved
+            ]
+            user_labels = [key for key in self.tags if key not in standard_tags("p", "s", "d")]
+            if len(user_labels) + standard > GCP_MAX_LABELS:
+                problems.append(
+                    Problem(
+                        "tags",
+                        f"{len(user_labels)} labels plus the {standard} ml-serving adds exceed the {GCP_MAX_LABELS} "
+                        "labels Google Cloud allows on a resource",
+                        f"keep at most {GCP_MAX_LABELS - standard} tags",
+                    )
+                )
+        return problems
 
     @property
     def is_async(self) -> bool:

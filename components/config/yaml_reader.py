@@ -149,7 +149,7 @@ def _depth_problem(text: str) -> Problem | None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark else 0
                 return Problem(
                     "",
                     f"nested more than {MAX_DEPTH} levels deep (line {line})",
