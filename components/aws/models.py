@@ -21,12 +21,13 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import DeploymentConfig, SageMakerOptions, VariantSpec
+from ..secret_inputs import environment_inputs
 
 MODES = {"serial": "Serial", "direct": "Direct"}
 
 
 def _container(
-    image: str, artifacts: str | None, environment: Mapping[str, str], hostname: str | None = None
+    image: str, artifacts: str | None, environment: Mapping[str, Any], hostname: str | None = None
 ) -> dict[str, Any]:
     container: dict[str, Any] = {}
     if hostname is not None:
@@ -51,9 +52,9 @@ def deployment_model(config: DeploymentConfig) -> dict[str, Any]:
     """The containers of the deployment's own model (served by the primary variant)."""
     options = config.sagemaker
     if not options.containers:
-        primary = _container(config.image, config.artifacts, config.environment)
+        primary = _container(config.image, config.artifacts, environment_inputs(config))
         return {"PrimaryContainer": _multi_model(primary, config)}
-    containers = [_container(config.image, config.artifacts, config.environment, config.name)]
+    containers = [_container(config.image, config.artifacts, environment_inputs(config), config.name)]
     containers += [_container(c.image, c.artifacts, c.environment, c.hostname) for c in options.containers]
     return {"Containers": containers, "InferenceExecutionConfig": {"Mode": MODES[options.container_mode]}}
 
@@ -63,7 +64,7 @@ def variant_model(config: DeploymentConfig, variant: VariantSpec) -> dict[str, A
     primary = _container(
         variant.image or config.image,
         variant.artifacts or config.artifacts,
-        config.environment if variant.environment is None else variant.environment,
+        environment_inputs(config) if variant.environment is None else variant.environment,
     )
     return {"PrimaryContainer": _multi_model(primary, config)}
 

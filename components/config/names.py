@@ -63,6 +63,7 @@ def child_collisions(deployments: Sequence[Any]) -> list[Problem]:
     """
     owners: dict[str, str] = {}
     problems: list[Problem] = []
+    reported: set[tuple[str, str]] = set()
     for index, raw, name in _aws(deployments):
         prefix = f"deployments[{index}]"
         generated = [(f"{name}-{suffix}", f"{prefix}.name") for suffix in DEPLOYMENT_CHILDREN]
@@ -70,7 +71,8 @@ def child_collisions(deployments: Sequence[Any]) -> list[Problem]:
             generated += [(f"{name}-{variant}-{suffix}", f"{prefix}.{path}") for suffix in VARIANT_CHILDREN]
         for resource, path in generated:
             other = owners.get(resource)
-            if other is not None and other != path:
+            if other is not None and other != path and (path, other) not in reported:
+                reported.add((path, other))
                 problems.append(
                     Problem(
                         path,
@@ -81,7 +83,7 @@ def child_collisions(deployments: Sequence[Any]) -> list[Problem]:
                     )
                 )
             owners.setdefault(resource, path)
-    return list(dict.fromkeys(problems))
+    return problems
 
 
 def fixed_names(stack: str, deployments: Sequence[Any]) -> list[tuple[str, str, str]]:

@@ -39,6 +39,7 @@ NAMESPACE_PREFIX = "ml-serving:"
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null")}
 _MERGE = f"{_TAG}merge"
+_COLLECTION_TAGS = {f"{_TAG}{name}" for name in ("map", "seq", "set", "omap", "pairs")}
 _SCALARS = yaml.SafeLoader("")
 
 
@@ -63,6 +64,11 @@ class _Reader:
         self.take()
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
+        if node.tag.startswith(_TAG) and node.tag not in _COLLECTION_TAGS:
+            self.problems.append(
+                Problem(path, f"the YAML tag {node.tag.replace(_TAG, '!!')} is not a config value", "remove the tag")
+            )
+            return None
         if isinstance(node, SequenceNode):
             return [self.value(item, f"{path}[{index}]") for index, item in enumerate(node.value)]
         if isinstance(node, MappingNode):

@@ -17,6 +17,7 @@ import pulumi_gcp as gcp
 
 from ..config import DeploymentConfig
 from ..config import vertex as vertex_rules
+from ..secret_inputs import environment_inputs
 from ..tags import gcp_labels
 from .identity import DeploymentServiceAccount
 from .model_deployment import VertexModelDeployment, VertexModelDeploymentArgs
@@ -124,7 +125,7 @@ class VertexDeployment(pulumi.ComponentResource):
                 predict_route=options.predict_route,
                 health_route=options.health_route,
                 port=options.port,
-                env=dict(config.environment),
+                env=environment_inputs(config),
                 labels=labels,
                 machine_type=machine.machine_type,
                 accelerator_type=machine.accelerator_type,
