@@ -178,16 +178,7 @@ class DeploymentConfig(ConfigModel):
                         "pass fewer variables (e.g. one JSON-valued variable)",
                     )
                 )
-            for key, value in self.environment.items():
-                secret = key in self.secret_environment
-                if len(key) > ENVIRONMENT_KEY_MAX or (not secret and len(value) > ENVIRONMENT_VALUE_MAX):
-                    problems.append(
-                        Problem(
-                            f"environment.{key}",
-                            f"SageMaker takes names and values of at most {ENVIRONMENT_KEY_MAX} characters",
-                            "shorten it, or load long settings from the model artifacts",
-                        )
-                    )
+            problems += self._environment_lengths()
             user_tags = [key for key in self.tags if key not in standard_tags("p", "s", "d")]
             if len(user_tags) + standard > MAX_TAGS:
                 problems.append(
@@ -227,6 +218,34 @@ class DeploymentConfig(ConfigModel):
                         f"keep at most {GCP_MAX_LABELS - standard} tags",
                     )
                 )
+        return problems
+
+    def _environment_lengths(self) -> list[Problem]:
+        """SageMaker's length limits on every environment of the deployment (its own, its containers', its
+        variants'); a secret's length is not known offline."""
+        environments: list[tuple[str, dict[str, str]]] = [("environment", self.environment)]
+        environments += [
+            (f"sagemaker.containers[{index}].environment", container.environment)
+            for index, container in enumerate(self.sagemaker.containers)
+        ]
+        environments += [
+            (f"sagemaker.variants[{index}].environment", variant.environment or {})
+            for index, variant in enumerate(self.sagemaker.variants)
+        ]
+        if self.sagemaker.shadow is not None:
+            environments.append(("sagemaker.shadow.environment", self.sagemaker.shadow.environment or {}))
+        problems: list[Problem] = []
+        for path, environment in environments:
+            for key, value in environment.items():
+                secret = path == "environment" and key in self.secret_environment
+                if len(key) > ENVIRONMENT_KEY_MAX or (not secret and len(value) > ENVIRONMENT_VALUE_MAX):
+                    problems.append(
+                        Problem(
+                            f"{path}.{key}",
+                            f"SageMaker takes names and values of at most {ENVIRONMENT_KEY_MAX} characters",
+                            "shorten it, or load long settings from the model artifacts",
+                        )
+                    )
         return problems
 
     @property

@@ -219,7 +219,7 @@ def _problem_from_pydantic(path: str, item: Any, root: type[BaseModel] | None) -
             "only `environment` values may be secrets; write this value in plain text",
         )
     if kind == "extra_forbidden":
-        key = path.rsplit(".", 1)[-1]
+        key = str(item["loc"][-1]) if item["loc"] else path
         model = model_at(root, item["loc"][:-1])
         known = keys_of(model)
         aliases = {name: field.alias for name, field in (model.model_fields.items() if model else []) if field.alias}

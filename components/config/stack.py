@@ -228,7 +228,7 @@ def load_stack_config(values: Mapping[str, Any], stack: str, source: str | None 
 def _unused_cloud_blocks(defaults: Mapping[str, Any], merged: list[Any], source: str) -> list[Problem]:
     """``defaults.sagemaker`` / ``defaults.vertex`` of a cloud no deployment uses: validated on their own, so that
     a typo there is reported rather than ignored."""
-    clouds = {item.get("cloud") for item in merged if isinstance(item, Mapping)}
+    clouds = {str(item.get("cloud")) for item in merged if isinstance(item, Mapping)}
     problems: list[Problem] = []
     for cloud, block, model in (("aws", "sagemaker", SageMakerOptions), ("gcp", "vertex", VertexOptions)):
         if block in defaults and cloud not in clouds:

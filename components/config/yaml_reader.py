@@ -41,6 +41,8 @@ _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "nul
 _MERGE = f"{_TAG}merge"
 _COLLECTION_TAGS = {f"{_TAG}{name}" for name in ("map", "seq", "set", "omap", "pairs")}
 _SCALARS = yaml.SafeLoader("")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it (about ten times faster), else the pure-Python one."""
 
 
 class _TooLarge(Exception):
@@ -151,19 +153,27 @@ def _join(path: str, key: str) -> str:
 def _depth_problem(text: str) -> Problem | None:
     """Nesting deeper than :data:`MAX_DEPTH`, found from the event stream (no recursion) before composing."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1 if event.start_mark else 0
-                return Problem(
-                    "",
-                    f"nested more than {MAX_DEPTH} levels deep (line {line})",
-                    "flatten the structure; the ml-serving schema needs fewer than 10 levels",
-                )
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _too_deep(event.start_mark.line + 1 if event.start_mark else 0)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" not in str(error.problem):  # libyaml stops at 1000 levels while scanning ahead
+            raise
+        return _too_deep(error.problem_mark.line + 1 if error.problem_mark else 0)
     return None
+
+
+def _too_deep(line: int) -> Problem:
+    return Problem(
+        "",
+        f"nested more than {MAX_DEPTH} levels deep (line {line})",
+        "flatten the structure; the ml-serving schema needs fewer than 10 levels",
+    )
 
 
 def _text(path: Path) -> str:
@@ -223,7 +233,7 @@ def read_config(path: str | Path) -> dict[str, Any]:
         deep = _depth_problem(text)
         if deep is not None:
             raise ConfigError(source, [deep])
-        node = yaml.SafeLoader(text).get_single_node()
+        node = _Loader(text).get_single_node()
     except yaml.YAMLError as error:
         raise ConfigError(source, [Problem("", f"not valid YAML: {error}", "fix the YAML syntax")]) from None
     reader = _Reader()

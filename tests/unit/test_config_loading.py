@@ -131,8 +131,9 @@ def test_a_directory_given_to_the_plan_exits_2(tmp_path, capsys):
     assert "is a directory, not a stack file" in capsys.readouterr().err
 
 
-def test_very_deep_nesting_is_refused_before_composing(tmp_path):
-    path = write(tmp_path, "config:\n  acme:deep: " + "[" * 5000 + "]" * 5000 + "\n")
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_very_deep_nesting_is_refused_before_composing(tmp_path, depth):
+    path = write(tmp_path, "config:\n  acme:deep: " + "[" * depth + "]" * depth + "\n")
     assert refusal(path) == [
         "nested more than 64 levels deep (line 2). Fix: flatten the structure; the ml-serving schema needs fewer "
         "than 10 levels"
