@@ -27,7 +27,7 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "artifacts": st.sampled_from(
         ["s3://acme-models/ranker/v7/model.tar.gz", "gs://acme-models/reranker/v2/", "s3://b/p/"]
     ),
-    "type": st.sampled_from(sorted(accelerators.CATALOG) + ["nvidia-k80"]),
+    "type": st.sampled_from([*sorted(accelerators.CATALOG), "nvidia-k80"]),
     "metric": st.sampled_from(["invocations", "concurrency", "cpu", "gpu", "backlog", "memory"]),
     "schedule": st.sampled_from(["cron(0 8 ? * MON-FRI *)", "rate(1 hour)", "at(2026-12-24T18:00:00)", "daily"]),
     "timezone": st.sampled_from(["UTC", "Europe/Amsterdam", "Mars/Base"]),
