@@ -41,3 +41,12 @@ GCS_RESERVED_PREFIX = "goog"
 GCS_FORBIDDEN_WORDS = ("google", "g00gle", "googl", "g00gl")
 """Cloud Storage bucket names cannot start with ``goog`` or contain ``google`` or close misspellings such as
 ``g00gle`` (https://cloud.google.com/storage/docs/buckets#naming)."""
+
+# ---- Provider settings ---------------------------------------------------------------------------------------------
+AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+"""AWS region codes such as eu-west-1, us-gov-west-1 (https://docs.aws.amazon.com/global-infrastructure/latest/regions/)."""
+GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d{1,2}$")
+"""Google Cloud region names such as europe-west4, us-central1 (https://cloud.google.com/compute/docs/regions-zones)."""
+GCP_PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+"""Project IDs: 6-30 lowercase letters, digits and hyphens, starting with a letter
+(https://cloud.google.com/resource-manager/docs/creating-managing-projects)."""

@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from . import sagemaker as sagemaker_rules
 from . import vertex as vertex_rules
 from .async_options import SAGEMAKER_ONLY
 from .base import ConfigModel
 from .deployment import DeploymentConfig
+from .limits import AWS_REGION, GCP_PROJECT_ID, GCP_REGION
 from .names import child_collisions, fixed_name_collisions
 from .problems import ConfigError, Problem, ProblemsError, config_error_from_validation, raise_if_any, shown
 from .sagemaker import SageMakerOptions
@@ -73,6 +74,20 @@ class StackConfig(ConfigModel):
     aws_region: str | None = Field(None, description="`aws:region`, required when a deployment uses aws.")
     gcp_project: str | None = Field(None, description="`gcp:project`, required when a deployment uses gcp.")
     gcp_region: str | None = Field(None, description="`gcp:region`, required when a deployment uses gcp.")
+
+    @field_validator("aws_region", "gcp_region", "gcp_project")
+    @classmethod
+    def _provider_setting(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return value
+        pattern, example = {
+            "aws_region": (AWS_REGION, "eu-west-1"),
+            "gcp_region": (GCP_REGION, "europe-west4"),
+            "gcp_project": (GCP_PROJECT_ID, "acme-ml"),
+        }[str(info.field_name)]
+        if not pattern.match(value):
+            raise ProblemsError([Problem("", f"{shown(value)} is not a valid value", f"write it like {example}")])
+        return value
 
     @model_validator(mode="after")
     def _stack_rules(self) -> StackConfig:

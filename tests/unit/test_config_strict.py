@@ -274,3 +274,12 @@ def test_environment_and_tag_limits_of_the_apis():
         "deployments[0].tags: 61 labels plus the 4 ml-serving adds exceed the 64 labels Google Cloud allows on a "
         "resource. Fix: keep at most 60 tags",
     ]
+
+
+def test_provider_settings_must_look_like_regions_and_projects():
+    values = {**stack_values(aws_deployment(), gcp_deployment()), "aws:region": "42", "gcp:region": "Europe West"}
+    assert problems({**values, "gcp:project": "ACME"}) == [
+        "aws:region: '42' is not a valid value. Fix: write it like eu-west-1",
+        "gcp:project: 'ACME' is not a valid value. Fix: write it like acme-ml",
+        "gcp:region: 'Europe West' is not a valid value. Fix: write it like europe-west4",
+    ]
