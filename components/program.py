@@ -6,6 +6,7 @@ can call :func:`declare_deployments` with a :class:`~components.config.StackConf
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,7 +28,7 @@ def stack_config_from_pulumi() -> StackConfig:
     values: dict[str, Any] = {}
     namespace = pulumi.Config(NAMESPACE)
     for key in ("deployments", "defaults"):
-        value = namespace.get_object(key)
+        value = _object_or_text(namespace.get(key))
         if value is not None:
             full = f"{NAMESPACE}:{key}"
             values[full] = with_secrets_marked(full, value) if is_config_secret(full) else value
@@ -40,6 +41,17 @@ def stack_config_from_pulumi() -> StackConfig:
         return load_stack_config(values, pulumi.get_stack())
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
+
+
+def _object_or_text(text: str | None) -> Any:
+    """A config value as the engine hands it over: JSON for objects, else the text itself (validation then says
+    what is wrong with it); an empty value (``key:`` with nothing after it) is absent."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def stack_file_path(stack: str, project_dir: Path | None = None) -> Path:

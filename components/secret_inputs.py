@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -9,10 +10,10 @@ import pulumi
 from .config import DeploymentConfig
 
 
-def environment_inputs(config: DeploymentConfig) -> dict[str, Any]:
-    """The deployment's environment, its secret values (written as ``secure:`` in the stack file) wrapped in
-    ``pulumi.Output.secret`` so that they stay encrypted in the resource's inputs, outputs and state."""
+def environment_inputs(config: DeploymentConfig, environment: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The deployment's environment (or ``environment`` resolved from it), its secret values (written as
+    ``secure:`` in the stack file) wrapped in ``pulumi.Output.secret`` so that they stay encrypted in the resource's
+    inputs, outputs and state."""
     secret = config.secret_environment
-    return {
-        name: pulumi.Output.secret(value) if name in secret else value for name, value in config.environment.items()
-    }
+    values = config.environment if environment is None else environment
+    return {name: pulumi.Output.secret(value) if name in secret else value for name, value in values.items()}

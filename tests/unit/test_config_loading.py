@@ -181,3 +181,13 @@ def test_syntax_error_and_non_mapping_documents(tmp_path):
         "config: must be a mapping of keys. Fix: indent the keys under `config:`"
     ]
     assert read_stack_file(write(tmp_path, "", "d")) == {}
+
+
+def test_empty_and_text_values_of_the_namespace_are_refused_not_crashed(tmp_path, capsys):
+    empty = write(
+        tmp_path, "config:\n  aws:region: eu-west-1\n  ml-serving:defaults:\n  ml-serving:deployments: []\n", "a"
+    )
+    assert main(["--config-file", str(empty), "--json", "--project-dir", str(REPO)]) == 0
+    text = write(tmp_path, "config:\n  ml-serving:deployments: ranker\n", "b")
+    assert main(["--config-file", str(text), "--project-dir", str(REPO)]) == 2
+    assert "deployments: must be a list of deployments, got 'ranker'" in capsys.readouterr().err
