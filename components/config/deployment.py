@@ -18,7 +18,6 @@ from .base import SLUG, ConfigModel
 from .limits import (
     ENVIRONMENT_KEY_MAX,
     ENVIRONMENT_VALUE_MAX,
-    GCP_MAX_LABELS,
     GCP_RESERVED_ENV_PREFIX,
     MAX_ENVIRONMENT_ENTRIES,
     MAX_TAGS,
@@ -166,7 +165,8 @@ class DeploymentConfig(ConfigModel):
 
     def _limit_problems(self) -> list[Problem]:
         """Environment and tag limits of the cloud's APIs (user tags share the budget with the four tags every
-        resource gets: project, stack, deployment, managed-by)."""
+        resource gets: project, stack, deployment, managed-by). Vertex label counts are checked in
+        :mod:`components.config.vertex`."""
         problems: list[Problem] = []
         standard = len(standard_tags("p", "s", "d"))
         if self.cloud == "aws":
@@ -208,16 +208,6 @@ class DeploymentConfig(ConfigModel):
                 )
                 for key in reserved
             ]
-            user_labels = [key for key in self.tags if key not in standard_tags("p", "s", "d")]
-            if len(user_labels) + standard > GCP_MAX_LABELS:
-                problems.append(
-                    Problem(
-                        "tags",
-                        f"{len(user_labels)} labels plus the {standard} ml-serving adds exceed the {GCP_MAX_LABELS} "
-                        "labels Google Cloud allows on a resource",
-                        f"keep at most {GCP_MAX_LABELS - standard} tags",
-                    )
-                )
         return problems
 
     def _environment_lengths(self) -> list[Problem]:

@@ -1,17 +1,19 @@
 """API limits the stack-file validation checks, each with its source.
 
-These restate facts that belong in ``components/facts`` (issue 8); the names match the facts modules'
-(``components/facts/aws.py``, ``components/facts/gcp.py``) so moving them is a change of import.
+Those read from ``components.facts`` where the facts module has them; the others restate facts that belong there
+(issue 8), under the names the facts modules use, so moving them is a change of import.
 """
 
 from __future__ import annotations
 
 import re
 
-INT32_MAX = 2_147_483_647
-"""Counts and capacities are 32-bit integers in every API that receives them (botocore ``Integer`` shapes such as
-``InitialInstanceCount``, ``MinCapacity`` / ``MaxCapacity``; aiplatform ``int32 min_replica_count`` /
-``max_replica_count``)."""
+from ..facts import gcp as gcp_facts
+
+INT32_MAX = gcp_facts.INT32_MAX
+"""2^31 - 1 (from ``components.facts.gcp``): counts and capacities are 32-bit integers in every API that receives
+them (aiplatform ``int32 min_replica_count`` / ``max_replica_count``; botocore ``Integer`` shapes such as
+``InitialInstanceCount``, ``MinCapacity`` / ``MaxCapacity``)."""
 
 # ---- AWS (botocore sagemaker / s3 service models) ------------------------------------------------------------------
 MAX_TAGS = 50
@@ -32,11 +34,8 @@ S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 names must not start or end with these."""
 
 # ---- Google Cloud (aiplatform / Cloud Storage) ---------------------------------------------------------------------
-GCP_MAX_LABELS = 64
-"""Resource labels: at most 64 per resource (https://cloud.google.com/resource-manager/docs/labels-overview)."""
-GCP_RESERVED_ENV_PREFIX = "AIP_"
-"""Vertex AI sets ``AIP_*`` variables in the serving container; user variables must not start with it
-(https://cloud.google.com/vertex-ai/docs/predictions/custom-container-requirements#aip-variables)."""
+GCP_RESERVED_ENV_PREFIX = gcp_facts.RESERVED_ENV_PREFIX
+"""Vertex AI sets ``AIP_*`` variables in the serving container (from ``components.facts.gcp``)."""
 GCS_RESERVED_PREFIX = "goog"
 GCS_FORBIDDEN_WORDS = ("google", "g00gle", "googl", "g00gl")
 """Cloud Storage bucket names cannot start with ``goog`` or contain ``google`` or close misspellings such as
