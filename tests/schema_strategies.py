@@ -131,3 +131,66 @@ def stack_files() -> st.SearchStrategy[dict[str, Any]]:
             "acme:settings": st.dictionaries(st.text(max_size=5), st.one_of(st.dates(), st.integers(), st.text())),
         },
     )
+
+
+def _stack_file_configs() -> list[dict[str, Any]]:
+    from pathlib import Path
+
+    import yaml
+
+    stacks = Path(__file__).resolve().parent.parent / "stacks"
+    return [yaml.safe_load(path.read_text(encoding="utf-8"))["config"] for path in sorted(stacks.glob("Pulumi.*.yaml"))]
+
+
+BASES = _stack_file_configs()
+"""The repository's stack files: the starting points of near-valid files."""
+
+
+def _field_of(model: type[BaseModel], key: str) -> Any:
+    for name, field in model.model_fields.items():
+        if (field.alias or name) == key:
+            return field
+    return None
+
+
+@st.composite
+def _edit(draw: st.DrawFn, deployment: dict[str, Any]) -> dict[str, Any]:
+    """One key of a deployment (or of one of its mappings) set to a value drawn from its type, or junk."""
+    edited = dict(deployment)
+    model: type[BaseModel] = DeploymentConfig
+    target = edited
+    keys = [field.alias or name for name, field in model.model_fields.items()]
+    key = draw(st.sampled_from(keys))
+    field = _field_of(model, key)
+    nested = [
+        arg
+        for arg in typing.get_args(field.annotation) or (field.annotation,)
+        if isinstance(arg, type) and issubclass(arg, BaseModel)
+    ]
+    if nested and isinstance(target.get(key), dict) and draw(st.booleans()):
+        inner = dict(target[key])
+        model = nested[0]
+        target[key] = inner
+        target = inner
+        key = draw(st.sampled_from([field.alias or name for name, field in model.model_fields.items()]))
+        field = _field_of(model, key)
+    if draw(st.floats(0, 1)) < 0.2:
+        target[key] = draw(JUNK)
+    elif draw(st.floats(0, 1)) < 0.1:
+        target.pop(key, None)
+    else:
+        target[key] = draw(_for_annotation(field.annotation, key, 2))
+    return edited
+
+
+@st.composite
+def near_valid_stack_files(draw: st.DrawFn) -> dict[str, Any]:
+    """One of the repository's stack files with one to three keys of its deployments changed."""
+    import copy
+
+    config = copy.deepcopy(draw(st.sampled_from(BASES)))
+    deployments = config["ml-serving:deployments"]
+    for _ in range(draw(st.integers(1, 3))):
+        index = draw(st.integers(0, len(deployments) - 1))
+        deployments[index] = draw(_edit(deployments[index]))
+    return config
