@@ -22,6 +22,8 @@ from .limits import (
     MAX_ENVIRONMENT_ENTRIES,
     MAX_TAGS,
     TAG_CHARACTERS,
+    TAG_KEY_MAX,
+    TAG_VALUE_MAX,
 )
 from .names import bucket_name_problems
 from .problems import Problem, raise_if_any
@@ -151,9 +153,11 @@ class DeploymentConfig(ConfigModel):
         reserved = [key for key in value if key.lower().startswith("aws:")]
         if reserved:
             raise ValueError(f"{reserved} use the reserved 'aws:' prefix; rename them")
-        long = [key for key in value if len(key) > 128 or len(str(value[key])) > 256]
+        long = [key for key in value if len(key) > TAG_KEY_MAX or len(str(value[key])) > TAG_VALUE_MAX]
         if long:
-            raise ValueError(f"{long}: tag keys are at most 128 and values 256 characters")
+            raise ValueError(
+                f"{long}: tag keys are at most {TAG_KEY_MAX} and values {TAG_VALUE_MAX} characters; use shorter ones"
+            )
         return value
 
     @model_validator(mode="after")

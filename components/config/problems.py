@@ -8,6 +8,7 @@ validate; :func:`config_error_from_validation` turns a pydantic ``ValidationErro
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -83,7 +84,8 @@ def _is_branch(part: str) -> bool:
     )
 
 
-def _model_names() -> set[str]:
+@functools.cache
+def _model_names() -> frozenset[str]:
     """Class names of the stack-file models (pydantic puts them in locations of union members)."""
     names: set[str] = set()
     pending = list(BaseModel.__subclasses__())
@@ -91,7 +93,7 @@ def _model_names() -> set[str]:
         model = pending.pop()
         names.add(model.__name__)
         pending += model.__subclasses__()
-    return names
+    return frozenset(names)
 
 
 def key_path(loc: Iterable[Any]) -> str:
