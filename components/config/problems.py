@@ -58,7 +58,7 @@ class ConfigError(Exception):
 
     def __init__(self, source: str, problems: Sequence[Problem]):
         self.source = source
-        self.problems = list(problems)
+        self.problems = [problem if problem.fix else _with_fix(problem) for problem in problems]
         super().__init__(self.render())
 
     def render(self) -> str:
@@ -200,6 +200,14 @@ def shown(value: Any) -> str:
 
 GENERIC_FIX = "correct the value; the README's stack file reference describes every key"
 _FIX_VERBS = ("use ", "rename ", "remove ", "set ", "give ", "add ", "write ", "choose ", "e.g. ", "move ")
+
+
+def _with_fix(problem: Problem) -> Problem:
+    """A problem reported without a fix, given one: the options its message lists, or the key reference."""
+    if "Options:" in problem.message:
+        return Problem(problem.path, problem.message, "choose one of the options above")
+    message, fix = _split_fix(problem.message)
+    return Problem(problem.path, message, fix)
 
 
 def _split_fix(message: str) -> tuple[str, str]:
