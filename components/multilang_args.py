@@ -61,7 +61,7 @@ class ModelDeploymentArgs(TypedDict):
     target: NotRequired[float]
     """Target value of the metric per instance. Defaults: cpu 70, gpu 70, backlog 5; required for invocations (or give max_rps_per_instance) and concurrency. Stack-file key: `scaling.target`."""
     environment: NotRequired[dict[str, str]]
-    """Environment variables of the serving container, default none. Stack-file key: `environment`."""
+    """Environment variables of the serving container, default none. Plain values only: ModelDeployment refuses secrets and Outputs (a stack file's `environment` may hold Pulumi secrets). Stack-file key: `environment`."""
     tags: NotRequired[dict[str, str]]
     """Extra tags (aws) / labels (gcp) on every resource, default none. Stack-file key: `tags`."""
     async_inference: NotRequired[bool]

@@ -47,7 +47,14 @@ ARGUMENTS: tuple[Argument, ...] = (
     Argument("max_replicas", "scaling.max"),
     Argument("metric", "scaling.metric", note="enum `ScalingMetric`"),
     Argument("target", "scaling.target"),
-    Argument("environment", "environment", note="map of string"),
+    Argument(
+        "environment",
+        "environment",
+        # Not the Field description: a stack file may hold secrets there, ModelDeployment takes plain values only.
+        description="Environment variables of the serving container, default none. Plain values only: "
+        "ModelDeployment refuses secrets and Outputs (a stack file's `environment` may hold Pulumi secrets).",
+        note="map of string",
+    ),
     Argument("tags", "tags", note="tags on aws, labels on gcp"),
     Argument(
         "async_inference",

@@ -23,6 +23,7 @@ import pulumi_aws as aws
 
 from ..config import DeploymentConfig, VariantSpec
 from ..resolve.aws import ResolvedContainer, ResolvedModel, ResolvedSageMaker, resolve_models
+from ..secret_inputs import secret_wrapped
 from .provider_inputs import provider_inputs
 
 MODES = {"serial": "Serial", "direct": "Direct"}
@@ -36,7 +37,7 @@ def _container(container: ResolvedContainer, multi_model_cache: bool | None = No
     if container.artifacts is not None:
         rendered["ModelDataUrl"] = container.artifacts
     if container.environment:
-        rendered["Environment"] = dict(container.environment)
+        rendered["Environment"] = secret_wrapped(container.environment, container.secret_names)
     if multi_model_cache is not None:
         setting = "Enabled" if multi_model_cache else "Disabled"
         rendered["Mode"] = "MultiModel"

@@ -126,9 +126,9 @@ class SageMakerOptions(ConfigModel):
         if value is not None and not KMS_KEY_ARN.match(value):
             form = "an alias" if "alias/" in value else "a key id" if KMS_KEY.match(value) else "not a KMS key"
             raise ValueError(
-                f"'{value}' is {form}; use the key ARN arn:aws:kms:REGION:ACCOUNT:key/ID (IAM grants the execution "
-                "role and the deployer this one key, which an alias or a bare key id cannot express; "
-                "`aws kms describe-key --key-id alias/NAME` prints the ARN)"
+                f"'{value}' is {form}, and IAM grants the execution role and the deployer one key by its ARN, which "
+                "an alias or a bare key id cannot express; use the key ARN arn:aws:kms:REGION:ACCOUNT:key/ID "
+                "(`aws kms describe-key --key-id alias/NAME` prints it)"
             )
         return value
 
@@ -191,8 +191,6 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
     problems += sagemaker_serving.check(deployment, primary)
     problems += sagemaker_limits.kms_problems(deployment, primary)
     problems += sagemaker_limits.auto_name_problems(deployment)
-    problems += sagemaker_limits.environment_problems(deployment)
-    problems += sagemaker_limits.tag_problems(deployment)
     problems += sagemaker_limits.schedule_problems("scaling", scaling, realtime=deployment.async_inference is None)
     for index, variant in enumerate(deployment.sagemaker.variants):
         path = f"sagemaker.variants[{index}].scaling"

@@ -6,8 +6,9 @@ Each rule reads its fact from :mod:`components.facts.aws`:
   the storage is encrypted by the instance's hardware);
 * auto-names longer than SageMaker's 63 characters;
 * scheduled actions outside the variant's ``scaling.min`` / ``max``;
-* images and KMS keys in another region than ``aws:region`` (:func:`region_problems`, run on the whole stack);
-* container environments and tags beyond CreateModel's / the tagging API's limits.
+* images and KMS keys in another region than ``aws:region`` (:func:`region_problems`, run on the whole stack).
+
+Environment and tag limits are checked on the deployment (:mod:`components.config.deployment`).
 """
 
 from __future__ import annotations
@@ -145,64 +146,3 @@ def _elsewhere(
                 f"{what}s of its own region",
                 fix.format(region=region),
             )
-
-
-STANDARD_TAGS = 4
-"""project, stack, deployment, managed-by (:func:`components.tags.standard_tags`)."""
-
-
-def environment_problems(deployment: DeploymentConfig) -> list[Problem]:
-    """Container environments beyond CreateModel's limits (botocore EnvironmentMap / EnvironmentValue)."""
-    options = deployment.sagemaker
-    environments: list[tuple[str, dict[str, str] | None]] = [("environment", deployment.environment)]
-    environments += [
-        (f"sagemaker.containers[{i}].environment", c.environment) for i, c in enumerate(options.containers)
-    ]
-    environments += [(f"sagemaker.variants[{i}].environment", v.environment) for i, v in enumerate(options.variants)]
-    problems: list[Problem] = []
-    for path, environment in environments:
-        if not environment:
-            continue
-        if len(environment) > facts.MAX_ENVIRONMENT_ENTRIES:
-            problems.append(
-                Problem(
-                    path,
-                    f"{len(environment)} variables; SageMaker takes at most {facts.MAX_ENVIRONMENT_ENTRIES} per container",
-                    "move configuration into the model artifacts or a config file in the image",
-                )
-            )
-        long = sorted(key for key, value in environment.items() if len(str(value)) > facts.ENVIRONMENT_VALUE_MAX)
-        if long:
-            problems.append(
-                Problem(
-                    path,
-                    f"values of {long} are longer than SageMaker's {facts.ENVIRONMENT_VALUE_MAX} characters",
-                    "shorten them, or pass a location (s3://...) the container reads at start",
-                )
-            )
-    return problems
-
-
-def tag_problems(deployment: DeploymentConfig) -> list[Problem]:
-    """Tags beyond what SageMaker accepts: 50 per resource (with the 4 standard ones) and the allowed characters."""
-    tags = deployment.tags
-    problems: list[Problem] = []
-    if len(tags) + STANDARD_TAGS > facts.MAX_TAGS:
-        problems.append(
-            Problem(
-                "tags",
-                f"{len(tags)} tags plus the {STANDARD_TAGS} standard ones (project, stack, deployment, managed-by) "
-                f"exceed SageMaker's {facts.MAX_TAGS} per resource",
-                f"keep at most {facts.MAX_TAGS - STANDARD_TAGS} tags",
-            )
-        )
-    bad = sorted(key for key, value in tags.items() if not facts.TAG_CHARACTERS.match(f"{key}{value}"))
-    if bad:
-        problems.append(
-            Problem(
-                "tags",
-                f"{bad}: tags may hold letters, digits, spaces and _ . : / = + - @ only",
-                "remove the other characters",
-            )
-        )
-    return problems

@@ -225,6 +225,17 @@ class ScalingConfig(ConfigModel):
             unit = METRIC_MEANING[self.metric]
             extra = " or max_rps_per_instance" if self.metric == "invocations" else ""
             problems.append(Problem("target", f"required for metric {self.metric} ({unit})", f"set target{extra}"))
+        derived = self.resolved_target
+        if self.target is None and self.max_rps_per_instance is not None and derived is not None and derived <= 0:
+            problems.append(
+                Problem(
+                    "max_rps_per_instance",
+                    f"the derived target max_rps_per_instance x 60 x safety_factor "
+                    f"({self.max_rps_per_instance} x 60 x {self.safety_factor}) rounds to {derived} requests per "
+                    "minute, which autoscaling cannot track",
+                    "raise max_rps_per_instance (requests per second one instance sustains) or safety_factor",
+                )
+            )
         if self.metric in ("cpu", "gpu") and self.target is not None and self.target > 100:
             problems.append(Problem("target", f"{self.target} is not a percentage", "use a value between 1 and 100"))
         names = [s.name for s in self.schedules]

@@ -195,6 +195,14 @@ ALARM_NAME_MAX = 255
 DASHBOARD_NAME_MAX = 255
 """botocore cloudwatch: DashboardName max 255; letters, digits, '-' and '_'."""
 
+# ---- Regions and bucket names ----------------------------------------------------------------------------------------
+AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+"""AWS region codes such as eu-west-1, us-gov-west-1 (https://docs.aws.amazon.com/global-infrastructure/latest/regions/)."""
+S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+"""S3 general purpose bucket naming rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html):
+names must not start or end with these."""
+
 # ---- Tags ----------------------------------------------------------------------------------------------------------
 MAX_TAGS = 50
 """botocore sagemaker: TagList max 50."""

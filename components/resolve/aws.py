@@ -117,6 +117,8 @@ class ResolvedContainer:
     artifacts: str | None
     environment: tuple[tuple[str, str], ...] = ()
     hostname: str | None = None
+    secret_names: frozenset[str] = frozenset()
+    """Environment names whose values the stack file holds as Pulumi secrets (``secure:``)."""
 
 
 @dataclass(frozen=True)
@@ -284,9 +286,13 @@ def resolve_variants(config: DeploymentConfig) -> tuple[ResolvedVariant, ...]:
 
 
 def _container(
-    image: str, artifacts: str | None, environment: Mapping[str, str], hostname: str | None = None
+    image: str,
+    artifacts: str | None,
+    environment: Mapping[str, str],
+    hostname: str | None = None,
+    secret_names: frozenset[str] = frozenset(),
 ) -> ResolvedContainer:
-    return ResolvedContainer(image, artifacts, tuple(environment.items()), hostname)
+    return ResolvedContainer(image, artifacts, tuple(environment.items()), hostname, secret_names)
 
 
 def resolve_models(config: DeploymentConfig) -> tuple[ResolvedModel, ...]:
@@ -298,21 +304,29 @@ def resolve_models(config: DeploymentConfig) -> tuple[ResolvedModel, ...]:
         own = ResolvedModel(
             PRIMARY_MODEL,
             (
-                _container(config.image, config.artifacts, config.environment, config.name),
+                _container(config.image, config.artifacts, config.environment, config.name, config.secret_environment),
                 *(_container(c.image, c.artifacts, c.environment, c.hostname) for c in options.containers),
             ),
             container_mode=options.container_mode,
         )
     else:
         own = ResolvedModel(
-            PRIMARY_MODEL, (_container(config.image, config.artifacts, config.environment),), multi_model_cache=cache
+            PRIMARY_MODEL,
+            (_container(config.image, config.artifacts, config.environment, secret_names=config.secret_environment),),
+            multi_model_cache=cache,
         )
     specs: list[VariantSpec] = [*options.variants, *([options.shadow] if options.shadow else [])]
     models = [own]
     for spec in specs:
         if spec.own_model:
-            environment = config.environment if spec.environment is None else spec.environment
-            container = _container(spec.image or config.image, spec.artifacts or config.artifacts, environment)
+            environment, secret = (
+                (config.environment, config.secret_environment)
+                if spec.environment is None
+                else (spec.environment, frozenset[str]())
+            )
+            container = _container(
+                spec.image or config.image, spec.artifacts or config.artifacts, environment, secret_names=secret
+            )
             models.append(ResolvedModel(spec.name, (container,), multi_model_cache=cache))
     return tuple(models)
 

@@ -51,8 +51,8 @@ def test_kms_key_from_defaults_is_refused_on_a_gpu_variant():
         sagemaker={"variants": [{"name": "gpu", "instance_type": "ml.g4dn.xlarge"}]},
     )
     found = problems(deployment, **{"ml-serving:defaults": {"sagemaker": {"kms_key": KEY}}})
-    assert list(found) == ["deployments[0].sagemaker.kms_key"]
-    assert "(ml.g4dn.xlarge)" in found["deployments[0].sagemaker.kms_key"]
+    assert list(found) == ["defaults.sagemaker.kms_key"]
+    assert "(ml.g4dn.xlarge)" in found["defaults.sagemaker.kms_key"]
 
 
 def test_kms_key_stays_on_ebs_instance_types_and_async_outputs():
@@ -154,7 +154,7 @@ def test_aws_cron_needs_a_question_mark_in_one_day_field(expression, detail):
     assert found == {
         "deployments[0].scaling.schedules[0].schedule": (
             f"deployments[0].scaling.schedules[0].schedule: '{expression}': AWS cron needs '?' in exactly one of "
-            f"day-of-month (3rd field) and day-of-week (5th field), and {detail}; e.g. cron(0 8 ? * MON-FRI *) or "
+            f"day-of-month (3rd field) and day-of-week (5th field), and {detail}. Fix: e.g. cron(0 8 ? * MON-FRI *) or "
             "cron(0 8 1 * ? *)"
         )
     }
@@ -202,9 +202,9 @@ def test_kms_aliases_are_refused_with_the_command_that_resolves_them():
     deployment = aws_deployment(accelerator=None, instance_type="ml.c5.xlarge", sagemaker={"kms_key": "alias/ml"})
     assert problems(deployment) == {
         "deployments[0].sagemaker.kms_key": (
-            "deployments[0].sagemaker.kms_key: 'alias/ml' is an alias; use the key ARN "
-            "arn:aws:kms:REGION:ACCOUNT:key/ID (IAM grants the execution role and the deployer this one key, which an "
-            "alias or a bare key id cannot express; `aws kms describe-key --key-id alias/NAME` prints the ARN)"
+            "deployments[0].sagemaker.kms_key: 'alias/ml' is an alias, and IAM grants the execution role and the "
+            "deployer one key by its ARN, which an alias or a bare key id cannot express. Fix: use the key ARN "
+            "arn:aws:kms:REGION:ACCOUNT:key/ID (`aws kms describe-key --key-id alias/NAME` prints it)"
         )
     }
 
@@ -229,27 +229,31 @@ def test_environments_beyond_create_model_limits_are_refused():
     found = problems(aws_deployment(environment=environment))
     assert found == {
         "deployments[0].environment": (
-            "deployments[0].environment: 101 variables; SageMaker takes at most 100 per container. Fix: move "
-            "configuration into the model artifacts or a config file in the image"
+            "deployments[0].environment: 101 variables; SageMaker takes at most 100 per container. Fix: pass fewer "
+            "variables (e.g. one JSON-valued variable)"
         )
     }
     found = problems(aws_deployment(environment={"PROMPT": "x" * 1025}))
-    assert found["deployments[0].environment"] == (
-        "deployments[0].environment: values of ['PROMPT'] are longer than SageMaker's 1024 characters. Fix: shorten "
-        "them, or pass a location (s3://...) the container reads at start"
-    )
+    assert found == {
+        "deployments[0].environment.PROMPT": (
+            "deployments[0].environment.PROMPT: SageMaker takes names and values of at most 1024 characters. Fix: "
+            "shorten it, or load long settings from the model artifacts"
+        )
+    }
 
 
 def test_tags_beyond_the_tagging_limits_are_refused():
     found = problems(aws_deployment(tags={f"t{i}": "v" for i in range(47)}))
     assert found == {
         "deployments[0].tags": (
-            "deployments[0].tags: 47 tags plus the 4 standard ones (project, stack, deployment, managed-by) exceed "
-            "SageMaker's 50 per resource. Fix: keep at most 46 tags"
+            "deployments[0].tags: 47 tags plus the 4 ml-serving adds exceed the 50 tags AWS allows on a resource. "
+            "Fix: keep at most 46 tags"
         )
     }
     found = problems(aws_deployment(tags={"cost,center": "ml"}))
-    assert found["deployments[0].tags"] == (
-        "deployments[0].tags: ['cost,center']: tags may hold letters, digits, spaces and _ . : / = + - @ only. Fix: "
-        "remove the other characters"
-    )
+    assert found == {
+        "deployments[0].tags.cost,center": (
+            "deployments[0].tags.cost,center: AWS tags hold only letters, digits, spaces and _ . : / = + - @. Fix: "
+            "replace the other characters"
+        )
+    }

@@ -33,7 +33,7 @@ def test_secrets_show_as_secret_and_options_are_recorded():
 
     plan = run_program(program, stack="test", config={}).to_json()
     by_name = {r["name"]: r for r in plan["resources"]}
-    assert by_name["m"]["inputs"] == {"primaryContainer": "[secret]"}  # the SDK marks the enclosing value secret
+    assert by_name["m"]["inputs"] == {"primaryContainer": {"environment": {"LEVEL": "debug", "TOKEN": "[secret]"}}}
     assert plan["outputs"] == {"token": "[secret]"}
     assert "s3cr3t" not in str(plan)
     assert by_name["b"]["options"] == {"aliases": ["name=old-b"], "protect": True, "retainOnDelete": True}
