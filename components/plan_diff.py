@@ -285,3 +285,12 @@ def _propagate_replacements(diffs: dict[str, ResourceDiff], resources: Mapping[s
                 diffs[urn] = ResourceDiff(
                     "update", urn, resource["type"], resource["name"], [], reason, [], options, options
                 )
+
+
+def __getattr__(name: str) -> Any:
+    """``render_diff`` moved to :mod:`components.plan_review`; it stays importable from here."""
+    if name == "render_diff":
+        from .plan_review import render_diff
+
+        return render_diff
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
