@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -17,7 +17,7 @@ from ..facts import aws as aws_facts
 from ..resolve.aws import resolve_sagemaker
 from ..resolve.gcp import resolve_vertex
 from . import cloud_behaviour as cb
-from .model import Schedule, SimDeployment
+from .model import Schedule, SimDeployment, SimMetric
 
 
 def stacks_dir(project_dir: Path) -> Path:
@@ -59,67 +59,73 @@ def sim_deployment(
     components declare them; timeouts from :mod:`components.facts.aws`.
     """
     assumptions = assumptions or cb.Assumptions()
-    service_time = assumptions.service_time_s
     concurrency = assumptions.max_concurrency
     options = deployment.async_inference
     if options is not None and options.max_concurrent_invocations_per_instance:
         concurrency = options.max_concurrent_invocations_per_instance
     max_rps = deployment.scaling.max_rps_per_instance  # the simulator's own input, not a cloud setting
-    capacity = max_rps if max_rps is not None else concurrency / service_time
+    capacity = max_rps if max_rps is not None else concurrency / assumptions.service_time_s
     if deployment.cloud == "aws":
-        resolved = resolve_sagemaker(deployment, SIM_PROJECT, stack.stack)
-        primary = resolved.variants[0]
-        scaling = primary.scaling
-        is_async = resolved.async_inference is not None
-        common: dict[str, Any] = {
-            "region": stack.aws_region or "us-east-1",
-            "instance": primary.instance_type,
-            "accelerator": None,
-            "gpus": primary.gpus,
-            "is_async": is_async,
-            "min": scaling.min,
-            "max": scaling.max,
-            "metric": scaling.metric if scaling.autoscaled else None,
-            "target": scaling.target if scaling.autoscaled else None,
-            "timeout_s": (
-                aws_facts.ASYNC_REQUEST_TTL_DEFAULT_SECONDS
-                if is_async
-                else aws_facts.REALTIME_INVOCATION_TIMEOUT_SECONDS
-            ),
-            "scale_out_cooldown_s": scaling.scale_out_cooldown,
-            "scale_in_cooldown_s": scaling.scale_in_cooldown,
-            "disable_scale_in": scaling.disable_scale_in,
-            "schedules": tuple(Schedule(s.name, s.schedule, s.timezone, s.min, s.max) for s in scaling.schedules),
-            "from_zero_minutes": options.scale_from_zero_after_minutes if options else 1,
-        }
-    else:
-        region = stack.gcp_region or "us-central1"
-        vertex = resolve_vertex(
-            deployment,
-            project=stack.gcp_project or SIM_PROJECT,
-            region=region,
-            stack=stack.stack,
-            project_name=SIM_PROJECT,
-        )
-        common = {
-            "region": region,
-            "instance": vertex.machine_type,
-            "accelerator": vertex.accelerator_type,
-            "gpus": vertex.accelerator_count,
-            "is_async": False,  # Vertex has no async endpoint: the output bucket serves the user's own batch jobs
-            "min": vertex.min_replicas,
-            "max": vertex.max_replicas,
-            "metric": vertex.metric,
-            "target": None if vertex.target is None else float(vertex.target),
-            "timeout_s": assumptions.vertex_timeout_s,
-            "from_zero_minutes": 1,
-        }
+        return _sagemaker(deployment, stack, capacity, assumptions)
+    return _vertex(deployment, stack, capacity, assumptions)
+
+
+def _sagemaker(
+    deployment: DeploymentConfig, stack: StackConfig, capacity: float, assumptions: cb.Assumptions
+) -> SimDeployment:
+    resolved = resolve_sagemaker(deployment, SIM_PROJECT, stack.stack)
+    primary = resolved.variants[0]
+    scaling = primary.scaling
+    options = resolved.async_inference
+    is_async = options is not None
+    metric = scaling.metric if scaling.autoscaled else None
     return SimDeployment(
         name=deployment.name,
-        cloud=deployment.cloud,
+        cloud="aws",
+        region=stack.aws_region or "us-east-1",
+        instance=primary.instance_type,
+        accelerator=None,
+        gpus=primary.gpus,
+        is_async=is_async,
+        min=scaling.min,
+        max=scaling.max,
+        metric=cast(SimMetric | None, metric),
+        target=scaling.target if metric else None,
         capacity_rps=capacity,
-        service_time_s=service_time,
-        **common,
+        service_time_s=assumptions.service_time_s,
+        timeout_s=(
+            aws_facts.ASYNC_REQUEST_TTL_DEFAULT_SECONDS if is_async else aws_facts.REALTIME_INVOCATION_TIMEOUT_SECONDS
+        ),
+        scale_out_cooldown_s=scaling.scale_out_cooldown,
+        scale_in_cooldown_s=scaling.scale_in_cooldown,
+        disable_scale_in=scaling.disable_scale_in,
+        schedules=tuple(Schedule(s.name, s.schedule, s.timezone, s.min, s.max) for s in scaling.schedules),
+        from_zero_minutes=options.scale_from_zero_after_minutes if options else 1,
+    )
+
+
+def _vertex(
+    deployment: DeploymentConfig, stack: StackConfig, capacity: float, assumptions: cb.Assumptions
+) -> SimDeployment:
+    region = stack.gcp_region or "us-central1"
+    vertex = resolve_vertex(
+        deployment, project=stack.gcp_project or SIM_PROJECT, region=region, stack=stack.stack, project_name=SIM_PROJECT
+    )
+    return SimDeployment(
+        name=deployment.name,
+        cloud="gcp",
+        region=region,
+        instance=vertex.machine_type,
+        accelerator=vertex.accelerator_type,
+        gpus=vertex.accelerator_count,
+        is_async=False,  # Vertex has no async endpoint: the output bucket serves the user's own batch jobs
+        min=vertex.min_replicas,
+        max=vertex.max_replicas,
+        metric=cast(SimMetric | None, vertex.metric),
+        target=None if vertex.target is None else float(vertex.target),
+        capacity_rps=capacity,
+        service_time_s=assumptions.service_time_s,
+        timeout_s=assumptions.vertex_timeout_s,
     )
 
 
