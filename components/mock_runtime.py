@@ -2,8 +2,8 @@
 
 :func:`run_program` runs a Pulumi program (``__main__.py`` or any callable) with
 ``pulumi.runtime.set_mocks``: no CLI, no engine, no credentials, no network. Every resource registration is
-recorded (type, name, parent, inputs as the engine receives them, resource options) and answered with
-outputs that look like the cloud's (auto-names with a deterministic suffix, ARNs, ids, e-mails), so values
+recorded (type, name, parent, inputs as the engine receives them, resource options) and answered
+(:class:`components.mock_cloud.CloudLikeMocks`) with outputs that look like the cloud's (auto-names with a deterministic suffix, ARNs, ids, e-mails), so values
 derived from outputs render as they would after ``pulumi up``. Two runs of the same program and config give
 identical results.
 """
@@ -11,7 +11,6 @@ identical results.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import runpy
 import sys
@@ -30,194 +29,40 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-MOCK_ACCOUNT = "123456789012"
-"""AWS account id of the mock runtime."""
-MOCK_PROJECT_NUMBER = "123456789"
-"""GCP project number of the mock runtime."""
-DYNAMIC_PROVIDER_KEY = "__provider"
+from .mock_cloud import DYNAMIC_PROVIDER_KEY, MOCK_ACCOUNT, MOCK_PROJECT_NUMBER, CloudLikeMocks
+
+__all__ = [
+    "DYNAMIC_PROVIDER_KEY",
+    "MOCK_ACCOUNT",
+    "MOCK_PROJECT_NUMBER",
+    "RECORDED_OPTIONS",
+    "SECRET",
+    "STACK_TYPE",
+    "CloudLikeMocks",
+    "DeclaredResource",
+    "Plan",
+    "RecordingMonitor",
+    "config_for_engine",
+    "run_main",
+    "run_program",
+]
+
+RECORDED_OPTIONS = (
+    "protect",
+    "retainOnDelete",
+    "deleteBeforeReplace",
+    "ignoreChanges",
+    "replaceOnChanges",
+    "additionalSecretOutputs",
+    "deletedWith",
+    "aliases",
+    "customTimeouts",
+    "dependsOn",
+)
+"""The resource options a plan records (listed in the plan, so that a diff compares only what both plans record)."""
+SECRET = "[secret]"
+"""How a secret input or output shows in the plan (never its value)."""
 STACK_TYPE = "pulumi:pulumi:Stack"
-
-# Resource types that Pulumi auto-names, and the property holding the name.
-AUTO_NAMED: dict[str, str] = {
-    "aws:sagemaker/model:Model": "name",
-    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": "name",
-    "aws:sagemaker/endpoint:Endpoint": "name",
-    "aws:iam/role:Role": "name",
-    "aws:iam/rolePolicy:RolePolicy": "name",
-    "aws:iam/policy:Policy": "name",
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:s3/bucketV2:BucketV2": "bucket",
-    "aws:sns/topic:Topic": "name",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
-    "aws:cloudwatch/compositeAlarm:CompositeAlarm": "alarmName",
-    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
-    "aws:appautoscaling/policy:Policy": "name",
-    "aws:appautoscaling/scheduledAction:ScheduledAction": "name",
-    "aws:kms/alias:Alias": "name",
-    "gcp:storage/bucket:Bucket": "name",
-}
-
-
-def _suffix(*parts: str, length: int = 7) -> str:
-    return hashlib.sha256("::".join(parts).encode()).hexdigest()[:length]
-
-
-def _uuid(*parts: str) -> str:
-    digest = hashlib.sha256("::".join(parts).encode()).hexdigest()
-    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
-
-
-class CloudLikeMocks(sdk_mocks.Mocks):
-    """Answers registrations and invokes the way AWS and GCP would, deterministically.
-
-    Args:
-        config: the stack's config keys (``aws:region``, ``gcp:project``, ``gcp:region``...).
-    """
-
-    def __init__(self, config: Mapping[str, Any]):
-        self.region = str(config.get("aws:region") or "us-east-1")
-        self.gcp_project = str(config.get("gcp:project") or "mock-project")
-        self.gcp_region = str(config.get("gcp:region") or "us-central1")
-
-    def call(self, args: sdk_mocks.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
-        """Answer data-source invokes (caller identity, region, partition, GCP project)."""
-        token = args.token
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            arn = f"arn:aws:iam::{MOCK_ACCOUNT}:user/ml-serving-ci"
-            return {"accountId": MOCK_ACCOUNT, "arn": arn, "userId": "AIDAMOCKUSER", "id": MOCK_ACCOUNT}, []
-        if token == "aws:index/getRegion:getRegion":
-            region = args.args.get("region") or self.region
-            return {
-                "region": region,
-                "name": region,
-                "id": region,
-                "endpoint": f"ec2.{region}.amazonaws.com",
-            }, []
-        if token == "aws:index/getPartition:getPartition":
-            return {
-                "partition": "aws",
-                "dnsSuffix": "amazonaws.com",
-                "id": "aws",
-                "reverseDnsPrefix": "com.amazonaws",
-            }, []
-        if token == "gcp:organizations/getProject:getProject":
-            project = args.args.get("projectId") or self.gcp_project
-            return {
-                "projectId": project,
-                "number": MOCK_PROJECT_NUMBER,
-                "name": project,
-                "id": f"projects/{project}",
-            }, []
-        return dict(args.args), []
-
-    def new_resource(self, args: sdk_mocks.MockResourceArgs) -> tuple[str | None, dict]:
-        """Return (id, state): the inputs plus the outputs the cloud would compute."""
-        state = {key: value for key, value in args.inputs.items() if key != DYNAMIC_PROVIDER_KEY}
-        if not args.custom:
-            return f"{args.name}-component", state
-        name_key = AUTO_NAMED.get(args.typ)
-        if name_key and not state.get(name_key):
-            prefix = state.get("namePrefix")
-            state[name_key] = (
-                f"{prefix}{_suffix(args.typ, args.name, length=26)}"
-                if prefix
-                else f"{args.name}-{_suffix(args.typ, args.name)}"
-            )
-        resource_id = self._outputs(args.typ, args.name, state)
-        return resource_id, state
-
-    def _outputs(self, typ: str, logical: str, state: dict[str, Any]) -> str:
-        region, account = state.get("region") or self.region, MOCK_ACCOUNT
-        name = str(state.get("name", logical))
-        service, _, kind = typ.partition(":")[2].partition("/")
-        arn_of = {
-            "sagemaker/model:Model": f"arn:aws:sagemaker:{region}:{account}:model/{name}",
-            "sagemaker/endpointConfiguration:EndpointConfiguration": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name}",
-            "sagemaker/endpoint:Endpoint": f"arn:aws:sagemaker:{region}:{account}:endpoint/{name}",
-            "iam/role:Role": f"arn:aws:iam::{account}:role/{name}",
-            "iam/policy:Policy": f"arn:aws:iam::{account}:policy/{name}",
-            "sns/topic:Topic": f"arn:aws:sns:{region}:{account}:{name}",
-            "cloudwatch/metricAlarm:MetricAlarm": f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
-            "appautoscaling/policy:Policy": (
-                f"arn:aws:autoscaling:{region}:{account}:scalingPolicy:{_uuid(typ, logical)}:"
-                f"resource/{state.get('serviceNamespace', 'sagemaker')}/{state.get('resourceId', '')}:policyName/{name}"
-            ),
-            "appautoscaling/target:Target": f"arn:aws:application-autoscaling:{region}:{account}:scalable-target/{_suffix(typ, logical, length=32)}",
-            "kms/key:Key": f"arn:aws:kms:{region}:{account}:key/{_uuid(typ, logical)}",
-        }
-        key = f"{service}/{kind}"
-        if typ.startswith("aws:") and key in arn_of:
-            state.setdefault("arn", arn_of[key])
-        if typ.startswith("aws:"):
-            state.setdefault("tagsAll", state.get("tags") or {})
-        if typ == "aws:s3/bucket:Bucket" or typ == "aws:s3/bucketV2:BucketV2":
-            bucket = state["bucket"]
-            state.setdefault("arn", f"arn:aws:s3:::{bucket}")
-            state.setdefault("bucketRegionalDomainName", f"{bucket}.s3.{region}.amazonaws.com")
-            return str(bucket)
-        if typ == "aws:sns/topic:Topic":
-            return str(state["arn"])
-        if typ == "aws:iam/role:Role":
-            state.setdefault("uniqueId", "AROA" + _suffix(typ, logical, length=17).upper())
-            return name
-        if typ == "aws:iam/rolePolicy:RolePolicy":
-            return f"{state.get('role')}:{name}"
-        if typ == "aws:appautoscaling/target:Target":
-            return str(state.get("resourceId"))
-        if typ == "aws:kms/key:Key":
-            key_id = str(state["arn"]).rsplit("/", 1)[-1]
-            state.setdefault("keyId", key_id)
-            return key_id
-        if typ == "aws:cloudwatch/dashboard:Dashboard":
-            state.setdefault("dashboardArn", f"arn:aws:cloudwatch::{account}:dashboard/{state.get('dashboardName')}")
-            return str(state.get("dashboardName"))
-        if typ.startswith("gcp:"):
-            return self._gcp_outputs(typ, logical, state)
-        if typ.startswith("pulumi-python:dynamic"):
-            return self._vertex_model_outputs(typ, logical, state)
-        return name if "name" in state else f"{logical}-{_suffix(typ, logical)}"
-
-    def _vertex_model_outputs(self, typ: str, logical: str, state: dict[str, Any]) -> str:
-        """What the Vertex model deployment resource reports after create (ids Vertex assigns)."""
-        if "image_uri" in state and "endpoint" in state:
-            region = state.get("region") or self.gcp_region
-            model_id = str(int(_suffix(typ, logical, "model", length=15), 16))
-            state["model"] = f"projects/{MOCK_PROJECT_NUMBER}/locations/{region}/models/{model_id}"
-            state["model_version_id"] = "1"
-            state["deployed_model_id"] = str(int(_suffix(typ, logical, "deployed", length=15), 16))
-            state["deployment_key"] = _suffix(typ, logical, "key", length=16)
-            return f"{state['endpoint']}/deployedModels/{state['deployed_model_id']}"
-        return f"{logical}-{_suffix(typ, logical)}"
-
-    def _gcp_outputs(self, typ: str, logical: str, state: dict[str, Any]) -> str:
-        project = state.get("project") or self.gcp_project
-        location = state.get("location") or state.get("region") or self.gcp_region
-        state.setdefault("project", project)
-        labels = state.get("labels") or {}
-        state.setdefault("effectiveLabels", labels)
-        state.setdefault("pulumiLabels", labels)
-        if typ == "gcp:serviceaccount/account:Account":
-            email = f"{state['accountId']}@{project}.iam.gserviceaccount.com"
-            state.setdefault("email", email)
-            state.setdefault("member", f"serviceAccount:{email}")
-            state.setdefault("uniqueId", str(int(_suffix(typ, logical, length=12), 16)))
-            state.setdefault("name", f"projects/{project}/serviceAccounts/{email}")
-            return str(state["name"])
-        if typ == "gcp:storage/bucket:Bucket":
-            state.setdefault("url", f"gs://{state['name']}")
-            state.setdefault("selfLink", f"https://www.googleapis.com/storage/v1/b/{state['name']}")
-            return str(state["name"])
-        if typ == "gcp:vertex/aiEndpoint:AiEndpoint":
-            # Vertex assigns numeric endpoint ids (at most 10 digits, no leading zero).
-            state.setdefault("name", str(1_000_000_000 + int(_suffix(typ, logical, length=8), 16) % 9_000_000_000))
-            if state.get("dedicatedEndpointEnabled"):
-                state.setdefault(
-                    "dedicatedEndpointDns", f"{state['name']}.{location}-{MOCK_PROJECT_NUMBER}.prediction.vertexai.goog"
-                )
-            return f"projects/{project}/locations/{location}/endpoints/{state['name']}"
-        if "name" in state:
-            return str(state["name"])
-        return f"{logical}-{_suffix(typ, logical)}"
 
 
 @dataclass(frozen=True)
@@ -247,6 +92,7 @@ class Plan:
     stack: str
     resources: list[DeclaredResource]
     outputs: dict[str, Any]
+    provider_config: dict[str, str] = field(default_factory=dict)
 
     def by_type(self, type_token: str) -> list[DeclaredResource]:
         """The declared resources of one type."""
@@ -260,9 +106,12 @@ class Plan:
         return found[0]
 
     def to_json(self) -> dict[str, Any]:
-        """``{"stack", "resources": [{"urn", "type", "name", "parent", "inputs"}...], "outputs"}``."""
+        """``{"stack", "provider_config", "resources": [{"urn", "type", "name", "parent", "inputs", "options"}...],
+        "outputs"}``; ``provider_config`` holds the regions (and GCP project) every regional resource lives in."""
         return {
             "stack": self.stack,
+            "provider_config": dict(self.provider_config),
+            "recorded_options": list(RECORDED_OPTIONS),
             "resources": [
                 {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
                 | ({"options": r.options} if r.options else {})
@@ -272,8 +121,19 @@ class Plan:
         }
 
 
-SECRET = "[secret]"
-"""How a secret value shows in the plan (as in ``pulumi preview``)."""
+async def _resolve_keeping_secrets(value: Any) -> Any:
+    """Stack outputs as plain values, a secret one as :data:`SECRET` (never its value)."""
+    if isinstance(value, pulumi.Output):
+        if await value.is_secret():
+            return SECRET
+        return await _resolve_keeping_secrets(await value.future())
+    if isinstance(value, Mapping):
+        return {key: await _resolve_keeping_secrets(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [await _resolve_keeping_secrets(item) for item in value]
+    if asyncio.isfuture(value) or asyncio.iscoroutine(value):
+        return await _resolve_keeping_secrets(await value)
+    return value
 
 
 def _secrets_masked(struct: struct_pb2.Struct) -> struct_pb2.Struct:
@@ -350,6 +210,24 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
             options["ignoreChanges"] = sorted(request.ignoreChanges)
         if request.replaceOnChanges:
             options["replaceOnChanges"] = sorted(request.replaceOnChanges)
+        if request.additionalSecretOutputs:
+            options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+        if request.deletedWith:
+            options["deletedWith"] = request.deletedWith
+        aliases = _aliases(request)
+        if aliases:
+            options["aliases"] = aliases
+        timeouts = {
+            k: v
+            for k, v in (
+                ("create", request.customTimeouts.create),
+                ("update", request.customTimeouts.update),
+                ("delete", request.customTimeouts.delete),
+            )
+            if v
+        }
+        if timeouts:
+            options["customTimeouts"] = timeouts
         if request.dependencies:
             options["dependsOn"] = sorted(set(request.dependencies))
         record = DeclaredResource(
@@ -364,6 +242,29 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
         with self._lock:
             self.declared.append(record)
         return response
+
+
+def _aliases(request: Any) -> list[str]:
+    """The aliases of a registration, each as a URN or as ``name=... type=... parent=...`` (sorted)."""
+    found = set(request.aliasURNs)
+    for alias in request.aliases:
+        if alias.urn:
+            found.add(alias.urn)
+        elif alias.HasField("spec"):
+            spec = alias.spec
+            parts = [
+                f"{key}={value}"
+                for key, value in (
+                    ("name", spec.name),
+                    ("type", spec.type),
+                    ("stack", spec.stack),
+                    ("project", spec.project),
+                )
+                if value
+            ]
+            parent = spec.parentUrn or ("none" if spec.noParent else "")
+            found.add(" ".join([*parts, *([f"parent={parent}"] if parent else [])]))
+    return sorted(found)
 
 
 def config_for_engine(values: Mapping[str, Any]) -> dict[str, str]:
@@ -410,7 +311,7 @@ def run_program(
         program()
         await wait_for_rpcs()
         outputs = getattr(root, "outputs", {})
-        resolved.update(await pulumi.Output.from_input(outputs).future() or {})
+        resolved.update(await _resolve_keeping_secrets(outputs) or {})
 
     # The SDK runs monitor calls on executor threads that each need an event loop. A fresh executor per run
     # opens them itself and closes them when the run ends, instead of leaving them to the garbage collector at
@@ -437,7 +338,8 @@ def run_program(
     stack_urn = f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
     resources = [DeclaredResource(stack_urn, STACK_TYPE, f"{project}-{stack}", None, {}, custom=False)]
     resources += sorted(monitor.declared, key=lambda r: r.urn)
-    return Plan(stack=stack, resources=resources, outputs=_plain(resolved))
+    provider_config = {"aws:region": mocks.region, "gcp:project": mocks.gcp_project, "gcp:region": mocks.gcp_region}
+    return Plan(stack=stack, resources=resources, outputs=_plain(resolved), provider_config=provider_config)
 
 
 def run_main(program_dir: str | Path, *, stack: str, config: Mapping[str, Any], project: str = "ml-serving") -> Plan:

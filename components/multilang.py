@@ -6,6 +6,8 @@ consumer's language from the schema the SDK's analyzer infers from the annotatio
 
 - the inputs are the keys of :class:`ModelDeploymentArgs` (a ``TypedDict``: ``NotRequired`` keys are optional),
   camel-cased in the schema (``min_replicas`` -> ``minReplicas``), their docstrings become the descriptions;
+  the TypedDict, the enums and the key paths are generated from :mod:`components.multilang_table` into
+  :mod:`components.multilang_args` (``venv/bin/python -m components.multilang_gen``);
 - the outputs are the ``pulumi.Output[...]`` annotations of :class:`ModelDeployment`;
 - the enums :class:`Cloud` and :class:`ScalingMetric` become the schema types ``ml-serving:index:Cloud`` and
   ``ml-serving:index:ScalingMetric``;
@@ -27,8 +29,8 @@ import difflib
 import inspect
 import sys
 from collections.abc import Mapping
-from enum import Enum, StrEnum
-from typing import Any, NotRequired, TypedDict
+from enum import Enum
+from typing import Any
 
 import pulumi
 from pulumi.output import Unknown
@@ -45,6 +47,19 @@ except TypeError as clash:  # protobuf: "duplicate symbol 'google.rpc.Status'"
 from . import aws, gcp
 from .config import ConfigError, DeploymentConfig, Problem
 from .config.problems import config_error_from_validation
+from .multilang_args import ARGUMENT_OF_KEY, Cloud, ModelDeploymentArgs, ScalingMetric
+from .multilang_table import deployment_of
+
+__all__ = [
+    "ARGUMENT_OF_KEY",
+    "PACKAGE",
+    "TYPE_TOKEN",
+    "Cloud",
+    "ModelDeployment",
+    "ModelDeploymentArgs",
+    "ModelDeploymentError",
+    "ScalingMetric",
+]
 
 # No `from __future__ import annotations` here: the SDK's analyzer reads the annotations at runtime and needs
 # real types, not strings.
@@ -71,92 +86,6 @@ PACKAGE = "ml-serving"
 """The Pulumi package name of the component provider (``pulumi package add`` names the SDK after it)."""
 TYPE_TOKEN = f"{PACKAGE}:index:ModelDeployment"
 """The resource type the SDK's component provider derives for :class:`ModelDeployment` (module ``index``)."""
-
-
-class Cloud(StrEnum):
-    """The cloud that serves the model."""
-
-    AWS = "aws"
-    """Amazon SageMaker (a real-time or asynchronous endpoint)."""
-    GCP = "gcp"
-    """Google Vertex AI (an endpoint with a custom-container model); needs gcpProject and gcpRegion."""
-
-
-class ScalingMetric(StrEnum):
-    """What autoscaling tracks when maxReplicas > minReplicas (each cloud offers only some)."""
-
-    INVOCATIONS = "invocations"
-    """Requests per instance per minute (aws, gcp)."""
-    CONCURRENCY = "concurrency"
-    """In-flight requests per instance (aws only)."""
-    CPU = "cpu"
-    """Average CPU utilisation in percent (aws, gcp)."""
-    GPU = "gpu"
-    """Average GPU utilisation in percent (aws, gcp; needs an accelerator)."""
-    BACKLOG = "backlog"
-    """Queued asynchronous requests per instance (aws with asyncInference only)."""
-
-
-class ModelDeploymentArgs(TypedDict):
-    """The arguments of a ModelDeployment: the common keys of a stack file's deployment, flattened."""
-
-    cloud: Cloud
-    """`aws` (SageMaker) or `gcp` (Vertex AI)."""
-    image: str
-    """Serving container image: an ECR URI on aws, an Artifact Registry / gcr.io image on gcp."""
-    name: NotRequired[str]
-    """Deployment name: a lowercase slug of up to 32 characters that names every cloud resource; default: the resource name."""
-    artifacts: NotRequired[str]
-    """Model artifacts: s3://.../model.tar.gz on aws, a gs://.../ directory on gcp; default none (baked into the image)."""
-    accelerator_type: NotRequired[str]
-    """Cloud-neutral GPU name, e.g. `nvidia-a10g`, `nvidia-l4`, `nvidia-a100-80gb` (see the GPU catalog in the README); default none (CPU only)."""
-    accelerator_count: NotRequired[int]
-    """GPUs per instance / replica, default 1; needs acceleratorType. Each cloud offers only some counts."""
-    instance_type: NotRequired[str]
-    """aws only: explicit SageMaker instance type (e.g. `ml.g5.2xlarge`) overriding the GPU catalog's choice."""
-    machine_type: NotRequired[str]
-    """gcp only: explicit Vertex AI machine type (e.g. `g2-standard-8`) overriding the GPU catalog's choice."""
-    min_replicas: NotRequired[int]
-    """Fewest instances / replicas, default 1. 0 only with asyncInference on aws (scale to zero)."""
-    max_replicas: NotRequired[int]
-    """Most instances / replicas, default 1. Autoscaling is declared only when maxReplicas > minReplicas."""
-    metric: NotRequired[ScalingMetric]
-    """What autoscaling tracks; required when maxReplicas > minReplicas."""
-    target: NotRequired[float]
-    """Target value of the metric per instance. Defaults: cpu 70, gpu 70, backlog 5; required for invocations and concurrency."""
-    environment: NotRequired[dict[str, str]]
-    """Environment variables of the serving container, default none."""
-    tags: NotRequired[dict[str, str]]
-    """Extra tags (aws) / labels (gcp) on every resource, added to project, stack, deployment and managed-by; default none."""
-    async_inference: NotRequired[bool]
-    """Asynchronous inference: queue requests and write results to an output bucket (the bucket only, on gcp); default false."""
-    gcp_project: NotRequired[str]
-    """gcp only: the GCP project; default: the stack's `gcp:project` config."""
-    gcp_region: NotRequired[str]
-    """gcp only: the Vertex AI region, e.g. `europe-west4`; default: the stack's `gcp:region` config."""
-
-
-ARGUMENT_OF_KEY: dict[str, str] = {
-    "name": "name",
-    "cloud": "cloud",
-    "image": "image",
-    "artifacts": "artifacts",
-    "accelerator.type": "accelerator_type",
-    "accelerator.count": "accelerator_count",
-    "accelerator": "accelerator_type",
-    "instance_type": "instance_type",
-    "machine_type": "machine_type",
-    "scaling.min": "min_replicas",
-    "scaling.max": "max_replicas",
-    "scaling.metric": "metric",
-    "scaling.target": "target",
-    "scaling": "max_replicas",
-    "environment": "environment",
-    "tags": "tags",
-    "async": "async_inference",
-    "async_inference": "async_inference",
-}
-"""Stack-file key path of a deployment -> the ModelDeployment argument it comes from (for error messages)."""
 
 
 class ModelDeploymentError(ConfigError):
@@ -301,18 +230,9 @@ def _deployment(name: str, values: Mapping[str, Any], source: str) -> tuple[Depl
     """The validated deployment and the GCP project / region; raises :class:`ModelDeploymentError` with all
     problems."""
     problems: list[Problem] = []
-    data: dict[str, Any] = {"name": _plain(values.get("name", name))}
-    for key in ("cloud", "image", "artifacts", "instance_type", "machine_type", "environment", "tags"):
-        if values.get(key) is not None:
-            data[key] = _plain(values[key])
-    if values.get("async_inference") is not None:
-        data["async"] = values["async_inference"]
-    accelerator = {
-        key: _plain(values[arg])
-        for key, arg in (("type", "accelerator_type"), ("count", "accelerator_count"))
-        if values.get(arg) is not None
-    }
-    if "count" in accelerator and "type" not in accelerator:
+    data = deployment_of({key: _plain(value) for key, value in values.items()})
+    data["name"] = _plain(values.get("name", name))
+    if "count" in data.get("accelerator", {}) and "type" not in data["accelerator"]:
         problems.append(
             Problem(
                 "acceleratorType",
@@ -320,15 +240,7 @@ def _deployment(name: str, values: Mapping[str, Any], source: str) -> tuple[Depl
                 "set acceleratorType (e.g. nvidia-l4) or remove acceleratorCount",
             )
         )
-    elif accelerator:
-        data["accelerator"] = accelerator
-    scaling = {
-        key: _plain(values[arg])
-        for key, arg in (("min", "min_replicas"), ("max", "max_replicas"), ("metric", "metric"), ("target", "target"))
-        if values.get(arg) is not None
-    }
-    if scaling:
-        data["scaling"] = scaling
+        del data["accelerator"]
 
     cloud = _plain(values.get("cloud"))
     project, region = values.get("gcp_project"), values.get("gcp_region")

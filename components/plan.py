@@ -7,8 +7,11 @@ Usage (from the Pulumi project's directory)::
     python -m components.plan --config-file path/to/Pulumi.test.yaml
     python -m components.plan --diff base.json head.json           # compare two JSON plans
     python -m components.plan --diff origin/main --stack prod      # working tree against a git revision
-    python -m components.plan --diff origin/main --all-stacks      # every stack file (the pull-request comment)
+    python -m components.plan --diff origin/main --all-stacks      # every stack file
+    python -m components.plan --diff origin/main --all-stacks --markdown   # the pull-request comment
     python -m components.plan --deployer-policy --stack prod [--account 111122223333]  # IAM policy for `pulumi up`
+
+A diff opens with what a reviewer must not miss (OUTAGE, DATA, BLOCKED), then the roll-overs, then the rest.
 
 The stack file is validated first (every problem reported at once, exit code 2); the program then runs under
 the shared mock runtime (:mod:`components.mock_runtime`). The output is deterministic.
@@ -32,7 +35,8 @@ import yaml
 
 from .config import NAMESPACE, ConfigError, load_stack_config, read_stack_file, stack_name_of
 from .mock_runtime import Plan, run_main
-from .plan_diff import diff_plans, render_diff
+from .plan_diff import PlanDiff, diff_plans
+from .plan_review import render_diff, render_markdown
 
 EXIT_INVALID_CONFIG = 2
 
@@ -131,8 +135,9 @@ def _diff_files(paths: Sequence[str]) -> int:
     return 0
 
 
-def _diff_revision(revision: str, config_files: Sequence[Path], project_dir: Path) -> int:
+def _diff_revision(revision: str, config_files: Sequence[Path], project_dir: Path, markdown: bool = False) -> int:
     status = 0
+    diffs: list[PlanDiff] = []
     for config_file in config_files:
         try:
             head = plan_stack_file(config_file, project_dir).to_json()
@@ -141,7 +146,12 @@ def _diff_revision(revision: str, config_files: Sequence[Path], project_dir: Pat
             print(f"{config_file}: {error}", file=sys.stderr)
             status = EXIT_INVALID_CONFIG
             continue
-        print(render_diff(diff_plans(base, head), revision, "working tree"))
+        diffs.append(diff_plans(base, head))
+    if markdown:
+        print(render_markdown(diffs, revision, "working tree"))
+    else:
+        for diff in diffs:
+            print(render_diff(diff, revision, "working tree"))
     return status
 
 
@@ -173,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="BASE.json HEAD.json: compare two JSON plans; or REV with --stack/--config-file/--all-stacks: "
         "compare the working tree with git revision REV (e.g. origin/main)",
     )
+    parser.add_argument(
+        "--markdown", action="store_true", help="with --diff REV: the pull-request comment (risk summary first)"
+    )
     parser.add_argument("--project-dir", type=Path, default=Path.cwd(), help="Pulumi project directory (default: .)")
     parser.add_argument(
         "--deployer-policy",
@@ -200,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {missing[0]} does not exist", file=sys.stderr)
         return EXIT_INVALID_CONFIG
     if args.diff:
-        return _diff_revision(args.diff[0], config_files, project_dir)
+        return _diff_revision(args.diff[0], config_files, project_dir, markdown=args.markdown)
     if args.deployer_policy:
         return _print_deployer_policy(config_files[0], project_dir, args.account)
     try:

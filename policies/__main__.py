@@ -18,8 +18,26 @@ from pulumi_policy import (
 )
 
 PACK_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(PACK_DIR.parent))  # components.accelerators, for the GPU budget
-sys.path.insert(0, str(PACK_DIR))  # the rules
+REPOSITORY = PACK_DIR.parent
+
+
+def _put_facts_on_path() -> None:
+    """Make the repository's fact modules importable in the pack's own virtualenv, or stop with the reason.
+
+    The rules read cloud facts (GPUs per instance type, resource types) from ``components.facts`` and
+    ``components.accelerators.data``, which import nothing but the standard library. The pack lives in the
+    repository's ``policies/`` directory, so the repository root goes first on ``sys.path``.
+    """
+    if not (REPOSITORY / "components" / "facts" / "__init__.py").is_file():
+        raise SystemExit(
+            f"ml-serving policy pack: {REPOSITORY / 'components' / 'facts'} not found; the pack reads its cloud facts "
+            "from the repository it lives in: run it from a checkout of ml-serving (policies/ inside it)"
+        )
+    sys.path.insert(0, str(REPOSITORY))
+    sys.path.insert(0, str(PACK_DIR))  # the rules
+
+
+_put_facts_on_path()
 
 from ml_serving_policies import RESOURCE_RULES, STACK_RULES, PolicySettings, Rule  # noqa: E402 (needs sys.path)
 

@@ -6,6 +6,9 @@ S3 encryption and public access, CKV_AWS_26 SNS encryption, CKV_AWS_286-290 IAM 
 Machine Learning lens (MLREL: at least two instances behind production endpoints; MLCOST: budget accelerators),
 and Google's CIS benchmark for Cloud Storage (uniform access, public access prevention) and CMEK.
 
+Cloud facts come from the repository's fact modules (``components.accelerators.data``: GPUs per SageMaker
+instance type), imported at load time: a pack that cannot import them fails to load instead of passing silently.
+
 `props` use the engine's property names (camelCase for pulumi-aws / pulumi-gcp, snake_case for our Vertex model
 deployment), as both `pulumi preview` and the offline plan present them.
 """
@@ -20,7 +23,7 @@ from typing import Any, Protocol
 
 # The facts are plain data (no Pulumi, no SDK): the pack's entry point puts the repository on sys.path. A failed
 # import stops the pack instead of letting rules pass silently.
-from components.accelerators import gpu_count_of_sagemaker_instance
+from components.accelerators.data import gpu_count_of_sagemaker_instance
 from components.facts import aws as aws_facts
 
 from .settings import PolicySettings

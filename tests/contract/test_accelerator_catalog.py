@@ -6,7 +6,7 @@
 
 Neither API model says how many GPUs an instance/machine has, so this file carries its own GPU-per-size
 tables (from the AWS EC2 and Compute Engine machine documentation), written independently of
-``components/accelerators.py``: a typo in either place makes the tests fail. When botocore grows a new
+``components/accelerators/data.py``: a typo in either place makes the tests fail. When botocore grows a new
 GPU instance family or size, ``test_every_accelerated_sagemaker_type_is_classified`` fails until the
 family is added to the catalog or to ``NOT_IN_CATALOG`` with a reason.
 """

@@ -49,3 +49,32 @@ def test_entry_point_reports_what_the_rules_report(policy_python, stack_file, tm
     assert sorted((v["policy"], v["urn"], v["message"]) for v in pack["violations"]) == sorted(
         (v.rule, v.urn, v.message) for v in expected
     )
+
+
+def test_the_pack_reads_the_fact_modules_and_nothing_heavier(policy_python, tmp_path):
+    code = (
+        "import json, runpy, sys, pulumi_policy\n"
+        "pulumi_policy.PolicyPack = lambda **_: None\n"
+        f"runpy.run_path({str(REPO / 'policies' / '__main__.py')!r}, run_name='__main__')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('components'))))\n"
+    )
+    result = subprocess.run([str(policy_python), "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "components.accelerators.data" in loaded
+    assert [m for m in loaded if not m.startswith(("components.accelerators", "components.facts"))] == ["components"]
+
+
+def test_a_pack_without_the_fact_modules_fails_loudly(policy_python, tmp_path):
+    """Before, a failed import made the GPU-budget rule pass silently."""
+    import shutil
+
+    pack = tmp_path / "policies"
+    shutil.copytree(REPO / "policies", pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    result = subprocess.run(
+        [str(policy_python), str(pack / "__main__.py")], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert result.returncode != 0
+    assert "components/facts not found; the pack reads its cloud facts from the repository it lives in" in (
+        result.stderr
+    )

@@ -186,7 +186,10 @@ def test_unknown_accelerator_lists_known_ones() -> None:
         get_accelerator("tpu-v5")
     message = str(info.value)
     assert message.startswith("unknown accelerator 'tpu-v5'; known: ")
-    assert message.endswith(", ".join(KNOWN_ACCELERATORS))
+    assert message.endswith(
+        "known: nvidia-a100-40gb, nvidia-a100-80gb, nvidia-a10g, nvidia-b200, nvidia-h100, nvidia-h200, nvidia-l4, "
+        "nvidia-l40s, nvidia-rtx-pro-6000, nvidia-t4, nvidia-v100"
+    )
 
 
 @pytest.mark.parametrize(
@@ -234,6 +237,23 @@ def test_error_is_a_value_error() -> None:
 )
 def test_gpu_count_of_sagemaker_instance(instance_type: str, expected: tuple[str, int] | None) -> None:
     assert gpu_count_of_sagemaker_instance(instance_type) == expected
+
+
+def test_sagemaker_offers_are_the_smallest_size_per_gpu_count_of_the_family_table() -> None:
+    # AWS EC2 accelerated computing: the smallest size of each family with 1, 2, 4 or 8 GPUs.
+    assert {name: dict(row.sagemaker) for name, row in CATALOG.items()} == {
+        "nvidia-t4": {1: "ml.g4dn.xlarge", 4: "ml.g4dn.12xlarge"},
+        "nvidia-a10g": {1: "ml.g5.xlarge", 4: "ml.g5.12xlarge", 8: "ml.g5.48xlarge"},
+        "nvidia-l4": {1: "ml.g6.xlarge", 4: "ml.g6.12xlarge", 8: "ml.g6.48xlarge"},
+        "nvidia-l40s": {1: "ml.g6e.xlarge", 4: "ml.g6e.12xlarge", 8: "ml.g6e.48xlarge"},
+        "nvidia-v100": {1: "ml.p3.2xlarge", 4: "ml.p3.8xlarge", 8: "ml.p3.16xlarge"},
+        "nvidia-a100-40gb": {8: "ml.p4d.24xlarge"},
+        "nvidia-a100-80gb": {8: "ml.p4de.24xlarge"},
+        "nvidia-h100": {1: "ml.p5.4xlarge", 8: "ml.p5.48xlarge"},
+        "nvidia-h200": {8: "ml.p5e.48xlarge"},
+        "nvidia-b200": {8: "ml.p6-b200.48xlarge"},
+        "nvidia-rtx-pro-6000": {1: "ml.g7e.2xlarge", 2: "ml.g7e.12xlarge", 4: "ml.g7e.24xlarge", 8: "ml.g7e.48xlarge"},
+    }
 
 
 @pytest.mark.parametrize("name", KNOWN_ACCELERATORS)

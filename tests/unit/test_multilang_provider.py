@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import py_compile
@@ -31,6 +32,7 @@ import components
 import components.multilang as multilang
 from components.config.scaling import Metric
 from components.mock_runtime import STACK_TYPE, Plan, run_main, run_program
+from components.multilang_table import arguments_of, deployment_of
 
 # components.multilang is imported above: only then may pulumi.provider be imported (see share_rpc_status).
 # isort: split
@@ -49,33 +51,47 @@ VERTEX = "ml-serving:gcp:VertexDeployment"
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 AI_ENDPOINT = "gcp:vertex/aiEndpoint:AiEndpoint"
 
-AWS_ARGS: dict[str, Any] = {
-    "cloud": multilang.Cloud.AWS,
-    "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/ranker:2.3.1",
-    "artifacts": "s3://acme-models/ranker/v7/model.tar.gz",
-    "accelerator_type": "nvidia-a10g",
-    "accelerator_count": 1,
-    "min_replicas": 2,
-    "max_replicas": 6,
-    "metric": multilang.ScalingMetric.CONCURRENCY,
-    "target": 3,
-}
-"""The flat arguments of tests/builders.py's AWS_DEPLOYMENT."""
+AWS_ARGS: dict[str, Any] = {k: v for k, v in arguments_of(aws_deployment()).items() if k != "name"}
+"""The flat arguments of tests/builders.py's AWS_DEPLOYMENT (flattened by the table; checked below). No name: the
+tests declare the component under the deployment's name, which the name argument defaults to."""
 
 GCP_ARGS: dict[str, Any] = {
-    "cloud": multilang.Cloud.GCP,
-    "image": "europe-west4-docker.pkg.dev/acme-ml/serving/reranker:1.0.0",
-    "artifacts": "gs://acme-models/reranker/v2/",
-    "accelerator_type": "nvidia-l4",
-    "accelerator_count": 1,
-    "min_replicas": 1,
-    "max_replicas": 4,
-    "metric": multilang.ScalingMetric.GPU,
-    "target": 60,
-    "gcp_project": "acme-ml",
-    "gcp_region": "europe-west4",
+    **{k: v for k, v in arguments_of(gcp_deployment()).items() if k != "name"},
+    "gcp_project": BASE_CONFIG["gcp:project"],
+    "gcp_region": BASE_CONFIG["gcp:region"],
 }
 """The flat arguments of tests/builders.py's GCP_DEPLOYMENT."""
+
+
+def test_the_fixtures_flatten_the_builders_deployments():
+    assert AWS_ARGS == {
+        "cloud": "aws",
+        "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/ranker:2.3.1",
+        "artifacts": "s3://acme-models/ranker/v7/model.tar.gz",
+        "accelerator_type": "nvidia-a10g",
+        "accelerator_count": 1,
+        "min_replicas": 2,
+        "max_replicas": 6,
+        "metric": "concurrency",
+        "target": 3,
+    }
+    assert GCP_ARGS["metric"] == multilang.ScalingMetric.GPU and GCP_ARGS["gcp_region"] == "europe-west4"
+    assert deployment_of({"min_replicas": 0, "async_inference": True, "gcp_project": "p"}) == {
+        "scaling": {"min": 0},
+        "async": True,
+    }
+
+
+def test_the_generated_module_and_readme_table_are_fresh():
+    result = subprocess.run(
+        [sys.executable, "-m", "components.multilang_gen", "--check"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr  # says: run venv/bin/python -m components.multilang_gen
+
+
+def test_the_enums_are_the_configs_literals():
+    assert [m.value for m in multilang.ScalingMetric] == ["invocations", "concurrency", "cpu", "gpu", "backlog"]
+    assert [m.value for m in multilang.Cloud] == ["aws", "gcp"]
 
 
 # --- schema ---------------------------------------------------------------------------------------------------
@@ -538,10 +554,6 @@ def test_requirements_install_this_repository():
     # Pulumi runs pip in the plugin directory, so `..` is the repository root: the ml-serving project.
     root = (PROVIDER / "..").resolve()
     assert root == REPO.resolve()
-    assert 'name = "ml-serving"' in (root / "pyproject.toml").read_text()
-
-
-def test_readme_shows_package_add_and_the_limits():
-    readme = (PROVIDER / "README.md").read_text()
-    for text in ("pulumi package add ./provider", "@acme/ml-serving", "ml-serving:index:ModelDeployment", "Python"):
-        assert text in readme
+    # What pip installs from there: the ml-serving distribution, at the version the schema announces.
+    assert importlib.metadata.version("ml-serving") == components.__version__ == "0.1.0"
+    assert importlib.metadata.metadata("ml-serving")["Name"] == "ml-serving"

@@ -9,7 +9,8 @@ import sys
 import yaml
 from builders import REPO, aws_deployment, gcp_deployment, stack_values
 
-from components.plan_diff import diff_plans, render_diff
+from components.plan_diff import diff_plans
+from components.plan_review import render_diff
 
 
 def plan_json(run_stack, *deployments):
@@ -27,6 +28,7 @@ def test_new_image_rolls_over_model_and_endpoint_config_and_updates_endpoint(run
     assert [r.name for r in diff.of("update")] == ["ranker-endpoint"]
     text = render_diff(diff)
     assert text.index("REPLACED (2)") < text.index("Summary:")
+    assert "!! " not in text  # a roll-over is no risk
     assert "primaryContainer.image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/ranker:2.3.1 -> " in text
 
 
@@ -44,11 +46,13 @@ def test_removed_output_bucket_is_flagged_unless_retained(run_stack):
     with_bucket = plan_json(run_stack, gcp_deployment(**{"async": {"force_destroy": True}}))
     without = plan_json(run_stack, gcp_deployment())
     text = render_diff(diff_plans(with_bucket, without))
-    assert text.splitlines()[1].startswith("!! DELETES USER DATA (1)")
-    assert "gcp:storage/bucket:Bucket  reranker-output-bucket" in text
+    assert text.splitlines()[1] == "!! DATA (1): stored outputs deleted or expired sooner"
+    assert text.splitlines()[2] == (
+        "   - reranker-output-bucket (gcp:storage/bucket:Bucket) is deleted: the outputs stored in it are deleted"
+    )
     retained = plan_json(run_stack, gcp_deployment(**{"async": True}))
     text = render_diff(diff_plans(retained, without))
-    assert "DELETES USER DATA" not in text and "retained in the cloud (1)" in text
+    assert "!! DATA" not in text and "Retained in the cloud when dropped (1)" in text
 
 
 def test_vertex_image_change_replaces_the_model_deployment_only(run_stack):
@@ -92,3 +96,72 @@ def test_diff_against_a_git_revision_uses_that_revisions_files(tmp_path):
     assert "Plan diff of stack review: HEAD -> working tree" in result.stdout
     assert "productionVariants[0].instanceType: ml.g5.xlarge -> ml.g6.xlarge" in result.stdout
     assert "+- aws:sagemaker/endpointConfiguration:EndpointConfiguration  ranker-config" in result.stdout
+
+
+def _resource(urn: str, name: str, parent: str | None, **options: object) -> dict:
+    return {
+        "urn": urn,
+        "type": urn.split("::")[2].rsplit("$", 1)[-1],
+        "name": name,
+        "parent": parent,
+        "inputs": {"x": 1},
+        "options": options,
+    }
+
+
+STACK_URN = "urn:pulumi:prod::ml-serving::pulumi:pulumi:Stack::ml-serving-prod"
+COMPONENT = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment::ranker"
+
+
+def test_a_renamed_resource_with_an_alias_is_the_same_resource():
+    old = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sagemaker/model:Model::ranker-model"
+    new = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sagemaker/model:Model::ranker-m"
+    base = {"stack": "prod", "recorded_options": ["aliases"], "resources": [_resource(old, "ranker-model", COMPONENT)]}
+    by_urn = {
+        "stack": "prod",
+        "recorded_options": ["aliases"],
+        "resources": [_resource(new, "ranker-m", COMPONENT, aliases=[old])],
+    }
+    by_spec = {
+        "stack": "prod",
+        "recorded_options": ["aliases"],
+        "resources": [_resource(new, "ranker-m", COMPONENT, aliases=["name=ranker-model"])],
+    }
+    unaliased = {"stack": "prod", "recorded_options": ["aliases"], "resources": [_resource(new, "ranker-m", COMPONENT)]}
+    for head in (by_urn, by_spec):
+        diff = diff_plans(base, head)
+        assert [(r.action, r.name) for r in diff.resources] == [("update", "ranker-m")]
+        assert [c.path for c in diff.resources[0].option_changes] == ["aliases"]
+    assert sorted((r.action, r.name) for r in diff_plans(base, unaliased).resources) == [
+        ("add", "ranker-m"),
+        ("delete", "ranker-model"),
+    ]
+
+
+def test_a_reparented_resource_with_a_parent_alias_is_the_same_resource():
+    old = "urn:pulumi:prod::ml-serving::aws:sns/topic:Topic::ranker-topic"
+    new = "urn:pulumi:prod::ml-serving::ml-serving:aws:SageMakerDeployment$aws:sns/topic:Topic::ranker-topic"
+    base = {"stack": "prod", "recorded_options": ["aliases"], "resources": [_resource(old, "ranker-topic", STACK_URN)]}
+    head = {
+        "stack": "prod",
+        "recorded_options": ["aliases"],
+        "resources": [_resource(new, "ranker-topic", COMPONENT, aliases=[f"parent={STACK_URN}"])],
+    }
+    assert [r.action for r in diff_plans(base, head).resources] == ["update"]
+
+
+def test_options_a_plan_did_not_record_are_not_compared():
+    urn = "urn:pulumi:prod::ml-serving::aws:s3/bucket:Bucket::b"
+    legacy = {"stack": "prod", "resources": [_resource(urn, "b", STACK_URN, protect=True)]}  # 0.1.0: no list
+    recorded = ["protect", "retainOnDelete", "aliases"]
+    head = {
+        "stack": "prod",
+        "recorded_options": recorded,
+        "resources": [_resource(urn, "b", STACK_URN, protect=True, aliases=["type=aws:s3/bucketV2:BucketV2"])],
+    }
+    assert diff_plans(legacy, head).resources == []
+    base = {**head, "resources": [_resource(urn, "b", STACK_URN, protect=True)]}
+    (update,) = diff_plans(base, head).resources
+    assert [(c.path, c.old, c.new) for c in update.option_changes] == [
+        ("aliases", None, ["type=aws:s3/bucketV2:BucketV2"])
+    ]

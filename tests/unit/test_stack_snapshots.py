@@ -13,7 +13,8 @@ import pytest
 from builders import REPO
 
 from components.plan import plan_stack_file
-from components.plan_diff import diff_plans, render_diff
+from components.plan_diff import diff_plans
+from components.plan_review import render_diff
 
 STACK_FILES = sorted((REPO / "stacks").glob("Pulumi.*.yaml"))
 SNAPSHOTS = REPO / "tests" / "snapshots"
@@ -36,12 +37,18 @@ def test_the_three_environments_exist():
 def test_plan_matches_snapshot(plans, stack):
     snapshot = SNAPSHOTS / f"{stack}.json"
     current = json.dumps(plans[stack], indent=1, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not snapshot.exists():
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text(current, encoding="utf-8")
+    if not snapshot.exists():
+        pytest.fail(
+            f"no snapshot {snapshot.relative_to(REPO)} for stacks/Pulumi.{stack}.yaml: write it with "
+            "UPDATE_SNAPSHOTS=1 venv/bin/python -m pytest tests/unit/test_stack_snapshots.py, then review it"
+        )
     recorded = json.loads(snapshot.read_text(encoding="utf-8"))
     if recorded != plans[stack]:
         pytest.fail(
-            "the plan changed; review the diff, then refresh with UPDATE_SNAPSHOTS=1:\n"
+            f"the plan of stacks/Pulumi.{stack}.yaml changed; review the diff, then refresh with "
+            "UPDATE_SNAPSHOTS=1 venv/bin/python -m pytest tests/unit/test_stack_snapshots.py:\n"
             + render_diff(diff_plans(recorded, plans[stack]), "snapshot", "now")
         )
 

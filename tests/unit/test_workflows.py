@@ -33,7 +33,11 @@ def test_pull_request_posts_offline_plan_diff_of_every_stack_without_credentials
     workflow = load("pull-request.yml")
     job = workflow["jobs"]["offline-plan-diff"]
     script = "\n".join(step.get("run", "") for step in job["steps"])
-    assert "components.plan --diff" in script and "--all-stacks" in script
+    assert "components.plan --diff" in script and "--all-stacks --markdown" in script  # risk summary first
+    names = [step.get("name", "") for step in job["steps"]]
+    assert names.index("Plan every stack offline and diff against the base branch") < names.index(
+        "Post the diff as a pull-request comment"
+    )
     assert job["permissions"]["pull-requests"] == "write"
     assert "id-token" not in job["permissions"]  # no cloud credentials for the offline diff
     assert any("sticky-pull-request-comment" in step.get("uses", "") for step in job["steps"])
