@@ -1,0 +1,149 @@
+"""Bring a live SageMaker endpoint onto the requested endpoint configuration, and check that it got there.
+
+:func:`converge` is the whole update: wait for the endpoint to settle; nothing to do when it already serves the
+requested configuration (a change of ``deployment_config`` alone applies to the next roll-over: SageMaker reads
+it only during an ``UpdateEndpoint``); hold aside the autoscaling of variants whose instance type changes or
+which disappear (:mod:`.scaling_hold`); ``UpdateEndpoint`` with ``RetainAllVariantProperties`` (live instance
+counts and weights survive the roll-over) and the rollout's ``DeploymentConfig``; wait through Updating /
+RollingBack; put the autoscaling back on every variant that is live; and fail unless the endpoint is InService on
+the requested configuration - with a message that names the endpoint and what SageMaker reported.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ...facts.endpoint_updates import ENDPOINT_IN_SERVICE
+from .errors import EndpointUpdateError
+from .scaling_hold import HeldTarget, read_targets, release, restore
+from .waiter import Clock, Sleep, WaitPolicy, call_with_backoff, wait_until_settled
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """What the endpoint should serve.
+
+    Attributes:
+        endpoint_name: the live endpoint (created by the ``aws.sagemaker.Endpoint`` that holds its name).
+        endpoint_config_name: the configuration it should serve.
+        deployment_config: the ``DeploymentConfig`` (SageMaker API names) of the roll-over, or ``None`` for
+            SageMaker's default (blue/green, all at once).
+        retain_all_variant_properties: keep live instance counts and weights across the roll-over.
+    """
+
+    endpoint_name: str
+    endpoint_config_name: str
+    deployment_config: Mapping[str, Any] | None = None
+    retain_all_variant_properties: bool = True
+
+
+@dataclass(frozen=True)
+class UpdateOutcome:
+    """What :func:`converge` did: the final description, whether it rolled over, the targets held aside."""
+
+    described: dict[str, Any]
+    rolled_over: bool
+    held: tuple[HeldTarget, ...] = ()
+
+
+def variant_instance_types(
+    sagemaker: Any, config_name: str, policy: WaitPolicy, sleep: Sleep = time.sleep, clock: Clock = time.monotonic
+) -> dict[str, str | None]:
+    """``{variant: instance type}`` of an endpoint configuration (``None`` for serverless variants)."""
+    described = call_with_backoff(
+        lambda: sagemaker.describe_endpoint_config(EndpointConfigName=config_name), policy, sleep, clock
+    )
+    return {str(v["VariantName"]): v.get("InstanceType") for v in described.get("ProductionVariants", [])}
+
+
+def variants_needing_release(old: Mapping[str, str | None], new: Mapping[str, str | None]) -> list[str]:
+    """Variants SageMaker refuses to update while registered: removed ones and those whose instance type changes."""
+    return sorted(variant for variant, kind in old.items() if variant not in new or new[variant] != kind)
+
+
+def _describe_failure(name: str, requested: str, described: Mapping[str, Any], held: list[HeldTarget]) -> str:
+    status, live = described.get("EndpointStatus"), described.get("EndpointConfigName")
+    reason = described.get("FailureReason") or "(no FailureReason reported)"
+    restored = f" Autoscaling put back on: {', '.join(t.summary() for t in held)}." if held else ""
+    return (
+        f"SageMaker endpoint {name} did not move to endpoint configuration {requested}: SageMaker reports status "
+        f"{status} on configuration {live}. FailureReason: {reason}.{restored} Nothing was deleted: the "
+        f"configuration {live} and its models stay in place and keep serving. Fix the cause (see FailureReason and "
+        "the endpoint's CloudWatch logs and rollback alarms), then run `pulumi up` again."
+    )
+
+
+def converge(
+    sagemaker: Any,
+    autoscaling: Any,
+    request: UpdateRequest,
+    policy: WaitPolicy,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.monotonic,
+) -> UpdateOutcome:
+    """Put the endpoint on ``request.endpoint_config_name``; raise :class:`EndpointUpdateError` if it does not get there."""
+    name, requested = request.endpoint_name, request.endpoint_config_name
+    current = wait_until_settled(sagemaker, name, policy, sleep, clock)
+    if current.get("EndpointStatus") != ENDPOINT_IN_SERVICE:
+        raise EndpointUpdateError(
+            f"SageMaker endpoint {name} is {current.get('EndpointStatus')} (configuration "
+            f"{current.get('EndpointConfigName')}; FailureReason: {current.get('FailureReason') or '(none)'}): it "
+            "cannot be updated. Repair it in SageMaker (or delete it and let `pulumi up` create it again).",
+            endpoint=name,
+            status=current.get("EndpointStatus"),
+            failure_reason=current.get("FailureReason"),
+        )
+    if current.get("EndpointConfigName") == requested:
+        return UpdateOutcome(current, rolled_over=False)
+
+    try:
+        old_types = variant_instance_types(sagemaker, str(current["EndpointConfigName"]), policy, sleep, clock)
+        new_types = variant_instance_types(sagemaker, requested, policy, sleep, clock)
+    except ClientError as error:
+        message = error.response.get("Error", {}).get("Message", str(error))
+        raise EndpointUpdateError(
+            f"SageMaker endpoint {name} was not updated: reading its configurations failed: {message}. It still "
+            f"serves {current.get('EndpointConfigName')}; nothing was changed.",
+            endpoint=name,
+            status=current.get("EndpointStatus"),
+            failure_reason=message,
+        ) from error
+    held = read_targets(autoscaling, name, variants_needing_release(old_types, new_types))
+    release(autoscaling, held)
+    arguments: dict[str, Any] = {
+        "EndpointName": name,
+        "EndpointConfigName": requested,
+        "RetainAllVariantProperties": request.retain_all_variant_properties,
+    }
+    if request.deployment_config:
+        arguments["DeploymentConfig"] = dict(request.deployment_config)
+    try:
+        call_with_backoff(lambda: sagemaker.update_endpoint(**arguments), policy, sleep, clock)
+    except ClientError as error:
+        restore(autoscaling, held, old_types)
+        message = error.response.get("Error", {}).get("Message", str(error))
+        raise EndpointUpdateError(
+            f"SageMaker refused to update endpoint {name} to configuration {requested}: {message}. The endpoint "
+            f"still serves {current.get('EndpointConfigName')}; nothing was deleted.",
+            endpoint=name,
+            status=current.get("EndpointStatus"),
+            failure_reason=message,
+        ) from error
+
+    final = wait_until_settled(sagemaker, name, policy, sleep, clock)
+    live_config = final.get("EndpointConfigName")
+    live_variants = new_types if live_config == requested else old_types
+    restored = restore(autoscaling, held, live_variants)
+    if final.get("EndpointStatus") != ENDPOINT_IN_SERVICE or live_config != requested:
+        raise EndpointUpdateError(
+            _describe_failure(name, requested, final, restored),
+            endpoint=name,
+            status=final.get("EndpointStatus"),
+            failure_reason=final.get("FailureReason"),
+        )
+    return UpdateOutcome(final, rolled_over=True, held=tuple(held))

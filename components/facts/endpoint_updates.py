@@ -1,0 +1,35 @@
+"""SageMaker endpoint updates and Application Auto Scaling: the facts the endpoint lifecycle relies on.
+
+Plain data, no imports beyond the standard library (the policy pack's virtualenv can import it).
+"""
+
+from __future__ import annotations
+
+# DescribeEndpoint ``EndpointStatus`` values (botocore sagemaker/2017-07-24 service-2.json, shape EndpointStatus;
+# https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html).
+ENDPOINT_IN_SERVICE = "InService"
+ENDPOINT_TRANSITIONAL_STATUSES = frozenset({"Creating", "Updating", "SystemUpdating", "RollingBack"})
+"""Statuses an update passes through; the waiter keeps polling while the endpoint is in one of them."""
+ENDPOINT_FAILED_STATUSES = frozenset({"Failed", "UpdateRollbackFailed", "OutOfService", "Deleting"})
+"""Statuses in which an update has ended without the endpoint serving the requested configuration."""
+
+# Application Auto Scaling for SageMaker variants
+# (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
+SAGEMAKER_SERVICE_NAMESPACE = "sagemaker"
+VARIANT_SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+
+def variant_resource_id(endpoint_name: str, variant_name: str) -> str:
+    """Scalable-target ``ResourceId`` of a variant: ``endpoint/{endpoint}/variant/{variant}`` (API reference above)."""
+    return f"endpoint/{endpoint_name}/variant/{variant_name}"
+
+
+# "Update endpoints that use automatic scaling" (SageMaker developer guide, endpoint-scaling.html): an UpdateEndpoint
+# that changes the instance type of, or removes, a variant registered as a scalable target fails; deregister it
+# first (DeregisterScalableTarget also deletes its scaling policies and scheduled actions, per the
+# DeregisterScalableTarget API reference), update, then register it again. Changing only the model is allowed.
+AUTOSCALED_VARIANT_CHANGE_REFUSED = (
+    'The variant(s) "[{variants}]" must be deregistered as scalable targets with AWS Application Auto Scaling '
+    "before they can be removed or have their instance type updated."
+)
+"""SageMaker's ValidationException text for such an update (as recalled from the service; not in botocore)."""

@@ -1,0 +1,290 @@
+"""The endpoint lifecycle against a stateful fake of SageMaker and Application Auto Scaling (real botocore clients).
+
+Expected values are literals: the names seeded below, and what the SageMaker / Application Auto Scaling API
+references say an update does (RetainAllVariantProperties keeps live counts; deregistering a scalable target
+deletes its policies and scheduled actions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from components.aws.endpoint_lifecycle import EndpointLifecycleProvider, EndpointUpdateError
+from tests.fakes.sagemaker_server import FakeAwsServer, FakeError, FakeSageMaker, clients_for
+
+ENDPOINT = "ranker-endpoint-4f2a9c1"
+RID = f"endpoint/{ENDPOINT}/variant/primary"
+TRACKING = {
+    "TargetValue": 70.0,
+    "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
+    "ScaleInCooldown": 300,
+    "ScaleOutCooldown": 60,
+    "DisableScaleIn": False,
+}
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeAwsServer]:
+    """An InService endpoint on ``cfg-old`` (ml.g5.xlarge), scaled out to 3, autoscaled 2..6 with a night schedule."""
+    state = FakeSageMaker()
+    state.add_config("cfg-old", {"primary": ("ml.g5.xlarge", 2)})
+    state.add_config("cfg-new-model", {"primary": ("ml.g5.xlarge", 2)})
+    state.add_config("cfg-bigger", {"primary": ("ml.g5.2xlarge", 2)})
+    state.add_endpoint(ENDPOINT, "cfg-old")
+    state.endpoints[ENDPOINT]["variants"]["primary"]["count"] = 3
+    with FakeAwsServer(state) as server:
+        aas = clients_for(server.url)("application-autoscaling", "us-east-1")
+        common = {
+            "ServiceNamespace": "sagemaker",
+            "ResourceId": RID,
+            "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+        }
+        aas.register_scalable_target(MinCapacity=2, MaxCapacity=6, **common)
+        aas.put_scaling_policy(
+            PolicyName="invocations",
+            PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration=TRACKING,
+            **common,
+        )
+        aas.put_scheduled_action(
+            ScheduledActionName="night",
+            Schedule="cron(0 22 * * ? *)",
+            Timezone="Europe/Paris",
+            ScalableTargetAction={"MinCapacity": 2, "MaxCapacity": 2},
+            **common,
+        )
+        state.calls.clear()
+        yield server
+
+
+def provider(server: FakeAwsServer) -> EndpointLifecycleProvider:
+    return EndpointLifecycleProvider(clients=clients_for(server.url), sleep=lambda _seconds: None)
+
+
+def props(config: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "endpoint_name": ENDPOINT,
+        "endpoint_config_name": config,
+        "region": "us-east-1",
+        "deployment_config": None,
+        "retain_all_variant_properties": True,
+        "timeout_seconds": 600,
+        "poll_seconds": 0,
+        **extra,
+    }
+
+
+def scaling_of(state: FakeSageMaker) -> tuple[Any, ...]:
+    target = state.targets.get(RID)
+    policies = {name: p["TargetTrackingScalingPolicyConfiguration"] for name, p in state.policies.get(RID, {}).items()}
+    schedules = {
+        name: (a["Schedule"], a["Timezone"], a["ScalableTargetAction"])
+        for name, a in state.schedules.get(RID, {}).items()
+    }
+    return (target and (target["MinCapacity"], target["MaxCapacity"])), policies, schedules
+
+
+BEFORE = (
+    (2, 6),
+    {"invocations": TRACKING},
+    {"night": ("cron(0 22 * * ? *)", "Europe/Paris", {"MinCapacity": 2, "MaxCapacity": 2})},
+)
+
+
+def test_model_change_rolls_over_keeping_live_counts_and_autoscaling(fake: FakeAwsServer) -> None:
+    outs = provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-new-model")).outs
+    assert outs["endpoint_config_name"] == "cfg-new-model"
+    assert outs["endpoint_status"] == "InService"
+    update = [p for op, p in fake.state.calls if op == "UpdateEndpoint"]
+    assert update == [
+        {"EndpointName": ENDPOINT, "EndpointConfigName": "cfg-new-model", "RetainAllVariantProperties": True}
+    ]
+    assert fake.state.endpoints[ENDPOINT]["variants"]["primary"]["count"] == 3  # scaled-out count kept
+    assert "DeregisterScalableTarget" not in fake.state.operations()  # a model change is allowed on a scaled variant
+    assert scaling_of(fake.state) == BEFORE
+
+
+def test_rollout_settings_are_passed_to_the_update(fake: FakeAwsServer) -> None:
+    rollout = {
+        "BlueGreenUpdatePolicy": {
+            "TrafficRoutingConfiguration": {
+                "Type": "CANARY",
+                "WaitIntervalInSeconds": 600,
+                "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10},
+            },
+            "TerminationWaitInSeconds": 300,
+        },
+        "AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "ml-serving-prod-ranker-primary-invocation-5xx"}]},
+    }
+    provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-new-model", deployment_config=rollout))
+    update = [p for op, p in fake.state.calls if op == "UpdateEndpoint"]
+    assert update[0]["DeploymentConfig"] == rollout
+
+
+def test_changing_only_rollout_settings_calls_nothing_but_describe(fake: FakeAwsServer) -> None:
+    rollout = {
+        "BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 0}}
+    }
+    p = provider(fake)
+    diff = p.diff(ENDPOINT, props("cfg-old"), props("cfg-old", deployment_config=rollout))
+    assert diff.changes and not diff.replaces
+    p.update(ENDPOINT, props("cfg-old"), props("cfg-old", deployment_config=rollout))
+    assert fake.state.operations() == ["DescribeEndpoint"]
+
+
+def test_only_name_or_region_replace() -> None:
+    p = EndpointLifecycleProvider()
+    assert p.diff(ENDPOINT, props("a"), props("b")).replaces == []
+    assert p.diff(ENDPOINT, props("a"), props("a", endpoint_name="other")).replaces == ["endpoint_name"]
+    assert p.diff(ENDPOINT, props("a"), props("a", region="eu-west-1")).replaces == ["region"]
+    assert p.diff(ENDPOINT, props("a"), props("a")).changes is False
+    assert p.diff(ENDPOINT, props("a"), props("b")).delete_before_replace is False
+
+
+def test_rollback_fails_the_update_naming_the_endpoint_and_what_sagemaker_reported(fake: FakeAwsServer) -> None:
+    reason = "Deployment failed: alarm ml-serving-prod-ranker-primary-invocation-5xx went into ALARM."
+    fake.state.outcomes["cfg-new-model"] = ("rollback", reason)
+    with pytest.raises(EndpointUpdateError) as raised:
+        provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-new-model"))
+    message = str(raised.value)
+    assert f"SageMaker endpoint {ENDPOINT} did not move to endpoint configuration cfg-new-model" in message
+    assert "status InService on configuration cfg-old" in message
+    assert reason in message
+    assert "Nothing was deleted" in message
+    assert fake.state.endpoints[ENDPOINT]["config"] == "cfg-old"  # the old configuration stays in place
+    assert fake.state.operations().count("DescribeEndpoint") == 4  # settled, Updating, RollingBack, InService
+
+
+def test_update_rollback_failed_is_reported(fake: FakeAwsServer) -> None:
+    fake.state.outcomes["cfg-new-model"] = ("rollback_failed", "Unable to provision the old fleet: capacity.")
+    with pytest.raises(EndpointUpdateError) as raised:
+        provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-new-model"))
+    assert raised.value.status == "UpdateRollbackFailed"
+    assert "status UpdateRollbackFailed" in str(raised.value)
+    assert "Unable to provision the old fleet: capacity." in str(raised.value)
+
+
+def test_the_fake_refuses_an_instance_type_change_of_a_registered_variant_like_sagemaker(fake: FakeAwsServer) -> None:
+    client = clients_for(fake.url)("sagemaker", "us-east-1")
+    with pytest.raises(ClientError) as raised:
+        client.update_endpoint(EndpointName=ENDPOINT, EndpointConfigName="cfg-bigger")
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    assert raised.value.response["Error"]["Message"] == (
+        'The variant(s) "[primary]" must be deregistered as scalable targets with AWS Application Auto Scaling '
+        "before they can be removed or have their instance type updated."
+    )
+
+
+def test_instance_type_change_of_an_autoscaled_variant_works_in_one_update(fake: FakeAwsServer) -> None:
+    outs = provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-bigger")).outs
+    assert outs["endpoint_config_name"] == "cfg-bigger"
+    ops = fake.state.operations()
+    assert ops.index("DeregisterScalableTarget") < ops.index("UpdateEndpoint") < ops.index("RegisterScalableTarget")
+    assert ops[ops.index("RegisterScalableTarget") :] == [
+        "RegisterScalableTarget",
+        "PutScalingPolicy",
+        "PutScheduledAction",
+    ]
+    assert scaling_of(fake.state) == BEFORE  # exactly what was there: min/max, policy, schedule
+    assert fake.state.endpoints[ENDPOINT]["variants"]["primary"]["count"] == 3
+
+
+def test_a_rolled_back_instance_type_change_puts_the_autoscaling_back_and_fails(fake: FakeAwsServer) -> None:
+    fake.state.outcomes["cfg-bigger"] = ("rollback", "Insufficient capacity for ml.g5.2xlarge.")
+    with pytest.raises(EndpointUpdateError) as raised:
+        provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-bigger"))
+    assert "Autoscaling put back on: primary (min 2, max 6, 1 scaling policies, 1 scheduled actions)" in str(
+        raised.value
+    )
+    assert fake.state.endpoints[ENDPOINT]["config"] == "cfg-old"
+    assert scaling_of(fake.state) == BEFORE
+
+
+def test_removing_an_autoscaled_variant_deregisters_it_first_and_leaves_it_off(fake: FakeAwsServer) -> None:
+    state = fake.state
+    state.add_config("cfg-two", {"primary": ("ml.g5.xlarge", 2), "challenger": ("ml.g5.xlarge", 1)})
+    state.add_config("cfg-one", {"primary": ("ml.g5.xlarge", 2)})
+    state.endpoints[ENDPOINT]["config"] = "cfg-two"
+    state.endpoints[ENDPOINT]["variants"]["challenger"] = {"count": 1, "weight": 1.0}
+    aas = clients_for(fake.url)("application-autoscaling", "us-east-1")
+    challenger = f"endpoint/{ENDPOINT}/variant/challenger"
+    aas.register_scalable_target(
+        ServiceNamespace="sagemaker",
+        ResourceId=challenger,
+        ScalableDimension="sagemaker:variant:DesiredInstanceCount",
+        MinCapacity=1,
+        MaxCapacity=2,
+    )
+    state.calls.clear()
+    provider(fake).update(ENDPOINT, props("cfg-two"), props("cfg-one"))
+    assert [p["ResourceId"] for op, p in state.calls if op == "DeregisterScalableTarget"] == [challenger]
+    assert challenger not in state.targets
+    assert scaling_of(state) == BEFORE  # the unchanged variant was not touched
+
+
+def test_a_missing_configuration_fails_before_anything_changes(fake: FakeAwsServer) -> None:
+    with pytest.raises(EndpointUpdateError) as raised:
+        provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-missing"))
+    assert 'Could not find endpoint configuration "cfg-missing"' in str(raised.value)
+    assert f"SageMaker endpoint {ENDPOINT} was not updated" in str(raised.value)
+    assert "DeregisterScalableTarget" not in fake.state.operations()
+
+
+def test_a_refused_update_puts_the_autoscaling_back(fake: FakeAwsServer) -> None:
+    fake.state.fail_next["UpdateEndpoint"] = FakeError(
+        "ResourceLimitExceeded", "The account-level service limit is 4 instances."
+    )
+    with pytest.raises(EndpointUpdateError) as raised:
+        provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-bigger"))
+    assert f"SageMaker refused to update endpoint {ENDPOINT} to configuration cfg-bigger" in str(raised.value)
+    assert "The account-level service limit is 4 instances." in str(raised.value)
+    assert fake.state.endpoints[ENDPOINT]["config"] == "cfg-old"
+    assert scaling_of(fake.state) == BEFORE
+
+
+def test_create_adopts_the_live_endpoint_by_name(fake: FakeAwsServer) -> None:
+    created = provider(fake).create(props("cfg-old"))
+    assert created.id == ENDPOINT
+    assert fake.state.operations() == ["DescribeEndpoint"]
+    assert created.outs["endpoint_arn"] == f"arn:aws:sagemaker:us-east-1:123456789012:endpoint/{ENDPOINT}"
+
+
+def test_create_of_an_upgraded_stack_converges_onto_the_requested_configuration(fake: FakeAwsServer) -> None:
+    created = provider(fake).create(props("cfg-new-model"))
+    assert created.outs["endpoint_config_name"] == "cfg-new-model"
+    assert "UpdateEndpoint" in fake.state.operations()
+
+
+def test_read_reports_the_configuration_really_served(fake: FakeAwsServer) -> None:
+    fake.state.endpoints[ENDPOINT]["config"] = "cfg-new-model"
+    read = provider(fake).read(ENDPOINT, props("cfg-old"))
+    assert read.outs["endpoint_config_name"] == "cfg-new-model"
+    gone = provider(fake).read("no-such-endpoint", props("cfg-old"))
+    assert gone.id == ""
+
+
+def test_delete_leaves_the_endpoint_to_its_name_holder(fake: FakeAwsServer) -> None:
+    provider(fake).delete(ENDPOINT, props("cfg-old"))
+    assert fake.state.operations() == []
+    assert ENDPOINT in fake.state.endpoints
+
+
+def test_boto3_is_what_the_fake_speaks_to(fake: FakeAwsServer) -> None:
+    """Guard: a request the service model rejects is refused by the fake too (server-side validation)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        fake.url,
+        data=json.dumps({"EndpointName": ENDPOINT, "Bogus": 1}).encode(),
+        headers={"X-Amz-Target": "SageMaker.UpdateEndpoint", "Content-Type": "application/x-amz-json-1.1"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(request)
+    assert b"Missing required parameter" in raised.value.read()
+    assert boto3.__version__
