@@ -66,10 +66,18 @@ class FakeSageMaker:
 
     # -------------------------------------------------------------- seeding
 
-    def add_config(self, name: str, variants: dict[str, tuple[str, int]]) -> None:
-        """An endpoint configuration: ``{variant: (instance type, initial count)}``."""
+    def add_config(
+        self, name: str, variants: dict[str, tuple[str, int]], weights: dict[str, float] | None = None
+    ) -> None:
+        """An endpoint configuration: ``{variant: (instance type, initial count)}``, weights 1.0 unless given."""
         self.configs[name] = [
-            {"VariantName": v, "ModelName": f"{name}-model", "InstanceType": t, "InitialInstanceCount": n}
+            {
+                "VariantName": v,
+                "ModelName": f"{name}-model",
+                "InstanceType": t,
+                "InitialInstanceCount": n,
+                "InitialVariantWeight": (weights or {}).get(v, 1.0),
+            }
             for v, (t, n) in variants.items()
         ]
 
@@ -81,7 +89,8 @@ class FakeSageMaker:
             "failure": None,
             "steps": [],
             "variants": {
-                v["VariantName"]: {"count": v["InitialInstanceCount"], "weight": 1.0} for v in self.configs[config]
+                v["VariantName"]: {"count": v["InitialInstanceCount"], "weight": v["InitialVariantWeight"]}
+                for v in self.configs[config]
             },
         }
 
@@ -152,14 +161,16 @@ class FakeSageMaker:
                 "ValidationException", AUTOSCALED_VARIANT_CHANGE_REFUSED.format(variants=", ".join(refused))
             )
         retain = bool(p.get("RetainAllVariantProperties"))
-        new_variants = {
-            v["VariantName"]: (
-                dict(endpoint["variants"][v["VariantName"]])
-                if retain and v["VariantName"] in endpoint["variants"]
-                else {"count": v["InitialInstanceCount"], "weight": 1.0}
-            )
-            for v in self.configs[new]
-        }
+        excluded = {e["VariantPropertyType"] for e in p.get("ExcludeRetainedVariantProperties", [])}
+        new_variants = {}
+        for v in self.configs[new]:
+            live = endpoint["variants"].get(v["VariantName"]) if retain else None
+            new_variants[v["VariantName"]] = {
+                "count": live["count"]
+                if live and "DesiredInstanceCount" not in excluded
+                else v["InitialInstanceCount"],
+                "weight": live["weight"] if live and "DesiredWeight" not in excluded else v["InitialVariantWeight"],
+            }
         old = {"config": endpoint["config"], "variants": endpoint["variants"]}
         outcome, reason = self.outcomes.get(new, ("succeed", ""))
         endpoint.update(status="Updating", failure=None)

@@ -288,3 +288,38 @@ def test_boto3_is_what_the_fake_speaks_to(fake: FakeAwsServer) -> None:
         urllib.request.urlopen(request)
     assert b"Missing required parameter" in raised.value.read()
     assert boto3.__version__
+
+
+def test_counts_and_weights_the_stack_changes_apply_others_survive(fake: FakeAwsServer) -> None:
+    """A fixed-size variant's new count and a new weight apply; the autoscaled variant keeps its live count."""
+    state = fake.state
+    state.add_config(
+        "cfg-mixed", {"primary": ("ml.g5.xlarge", 2), "fixed": ("ml.c5.xlarge", 1)}, {"primary": 1.0, "fixed": 1.0}
+    )
+    state.add_config(
+        "cfg-mixed-2", {"primary": ("ml.g5.xlarge", 5), "fixed": ("ml.c5.xlarge", 2)}, {"primary": 3.0, "fixed": 1.0}
+    )
+    state.endpoints[ENDPOINT]["config"] = "cfg-mixed"
+    state.endpoints[ENDPOINT]["variants"] = {
+        "primary": {"count": 3, "weight": 0.5},
+        "fixed": {"count": 1, "weight": 0.5},
+    }
+    provider(fake).update(ENDPOINT, props("cfg-mixed"), props("cfg-mixed-2"))
+    update = next(p for op, p in state.calls if op == "UpdateEndpoint")
+    assert update["ExcludeRetainedVariantProperties"] == [
+        {"VariantPropertyType": "DesiredWeight"},
+        {"VariantPropertyType": "DesiredInstanceCount"},
+    ]
+    assert state.endpoints[ENDPOINT]["variants"] == {
+        "primary": {"count": 5, "weight": 3.0},
+        "fixed": {"count": 2, "weight": 1.0},
+    }
+
+
+def test_an_autoscaled_variant_keeps_its_live_count_when_only_its_configured_count_changes(fake: FakeAwsServer) -> None:
+    fake.state.add_config("cfg-min-3", {"primary": ("ml.g5.xlarge", 3)})
+    fake.state.endpoints[ENDPOINT]["variants"]["primary"]["count"] = 5
+    provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-min-3"))
+    update = next(p for op, p in fake.state.calls if op == "UpdateEndpoint")
+    assert "ExcludeRetainedVariantProperties" not in update
+    assert fake.state.endpoints[ENDPOINT]["variants"]["primary"]["count"] == 5

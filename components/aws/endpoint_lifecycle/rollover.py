@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from ...facts.endpoint_updates import ENDPOINT_IN_SERVICE
 from .errors import EndpointUpdateError
-from .scaling_hold import HeldTarget, read_targets, release, restore
+from .scaling_hold import HeldTarget, read_targets, registered_variants, release, restore
 from .waiter import Clock, Sleep, WaitPolicy, call_with_backoff, wait_until_settled
 
 
@@ -51,14 +51,42 @@ class UpdateOutcome:
     held: tuple[HeldTarget, ...] = ()
 
 
-def variant_instance_types(
+def config_variants(
     sagemaker: Any, config_name: str, policy: WaitPolicy, sleep: Sleep = time.sleep, clock: Clock = time.monotonic
-) -> dict[str, str | None]:
-    """``{variant: instance type}`` of an endpoint configuration (``None`` for serverless variants)."""
+) -> dict[str, dict[str, Any]]:
+    """``{variant: ProductionVariant}`` of an endpoint configuration (``DescribeEndpointConfig``)."""
     described = call_with_backoff(
         lambda: sagemaker.describe_endpoint_config(EndpointConfigName=config_name), policy, sleep, clock
     )
-    return {str(v["VariantName"]): v.get("InstanceType") for v in described.get("ProductionVariants", [])}
+    return {str(v["VariantName"]): dict(v) for v in described.get("ProductionVariants", [])}
+
+
+def instance_types(variants: Mapping[str, Mapping[str, Any]]) -> dict[str, str | None]:
+    """``{variant: instance type}`` (``None`` for serverless variants)."""
+    return {name: variant.get("InstanceType") for name, variant in variants.items()}
+
+
+def excluded_properties(
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], autoscaled: set[str]
+) -> list[str]:
+    """Variant properties the new configuration must set although live values are otherwise retained.
+
+    Live values survive a roll-over (``RetainAllVariantProperties``), except what the stack itself changed: the
+    weights when a variant's ``InitialVariantWeight`` changed, the instance counts when the count of a variant
+    *without* autoscaling changed (an autoscaled variant's count belongs to Application Auto Scaling; its
+    configured count is only where a new endpoint starts).
+    """
+    both = [name for name in new if name in old]
+    excluded = []
+    if any(old[name].get("InitialVariantWeight") != new[name].get("InitialVariantWeight") for name in both):
+        excluded.append("DesiredWeight")
+    if any(
+        old[name].get("InitialInstanceCount") != new[name].get("InitialInstanceCount")
+        for name in both
+        if name not in autoscaled
+    ):
+        excluded.append("DesiredInstanceCount")
+    return excluded
 
 
 def variants_needing_release(old: Mapping[str, str | None], new: Mapping[str, str | None]) -> list[str]:
@@ -102,8 +130,8 @@ def converge(
         return UpdateOutcome(current, rolled_over=False)
 
     try:
-        old_types = variant_instance_types(sagemaker, str(current["EndpointConfigName"]), policy, sleep, clock)
-        new_types = variant_instance_types(sagemaker, requested, policy, sleep, clock)
+        old_variants = config_variants(sagemaker, str(current["EndpointConfigName"]), policy, sleep, clock)
+        new_variants = config_variants(sagemaker, requested, policy, sleep, clock)
     except ClientError as error:
         message = error.response.get("Error", {}).get("Message", str(error))
         raise EndpointUpdateError(
@@ -113,13 +141,22 @@ def converge(
             status=current.get("EndpointStatus"),
             failure_reason=message,
         ) from error
-    held = read_targets(autoscaling, name, variants_needing_release(old_types, new_types))
+    old_types, new_types = instance_types(old_variants), instance_types(new_variants)
+    autoscaled = registered_variants(autoscaling, name, old_variants)
+    held = read_targets(
+        autoscaling, name, [v for v in variants_needing_release(old_types, new_types) if v in autoscaled]
+    )
     release(autoscaling, held)
     arguments: dict[str, Any] = {
         "EndpointName": name,
         "EndpointConfigName": requested,
         "RetainAllVariantProperties": request.retain_all_variant_properties,
     }
+    excluded = (
+        excluded_properties(old_variants, new_variants, autoscaled) if request.retain_all_variant_properties else []
+    )
+    if excluded:
+        arguments["ExcludeRetainedVariantProperties"] = [{"VariantPropertyType": kind} for kind in excluded]
     if request.deployment_config:
         arguments["DeploymentConfig"] = dict(request.deployment_config)
     try:

@@ -51,6 +51,15 @@ class HeldTarget:
         )
 
 
+def registered_variants(autoscaling: Any, endpoint: str, variants: Iterable[str]) -> set[str]:
+    """Which of ``variants`` of ``endpoint`` are registered as scalable targets (one ``DescribeScalableTargets``)."""
+    wanted = {variant_resource_id(endpoint, variant): variant for variant in variants}
+    if not wanted:
+        return set()
+    found = autoscaling.describe_scalable_targets(ResourceIds=sorted(wanted), **_TARGET).get("ScalableTargets", [])
+    return {wanted[str(target["ResourceId"])] for target in found if str(target["ResourceId"]) in wanted}
+
+
 def read_targets(autoscaling: Any, endpoint: str, variants: Iterable[str]) -> list[HeldTarget]:
     """The registered scalable targets among ``variants`` of ``endpoint``, with their policies and schedules."""
     wanted = {variant_resource_id(endpoint, variant): variant for variant in variants}
