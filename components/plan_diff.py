@@ -33,7 +33,21 @@ REPLACE_ON: dict[str, frozenset[str]] = {
     "gcp:storage/bucket:Bucket": frozenset({"name", "location", "project"}),
     "gcp:serviceaccount/account:Account": frozenset({"accountId", "project"}),
     "pulumi-python:dynamic/gcp:VertexModelDeployment": frozenset(VERTEX_MODEL_REPLACE_KEYS),
+    # terraform-provider-aws aws_sagemaker_endpoint: name and deployment_config (auto_rollback_configuration) are
+    # ForceNew; the deployment ignores both changes on its name holder (components.aws.endpoint_lifecycle).
+    "aws:sagemaker/endpoint:Endpoint": frozenset({"name", "deploymentConfig"}),
+    # components.aws.endpoint_lifecycle.provider.REPLACE_KEYS (checked by tests/lifecycle/test_wiring.py).
+    "pulumi-python:dynamic/aws:SageMakerEndpointLifecycle": frozenset({"endpoint_name", "region"}),
 }
+
+REFERENCES: dict[tuple[str, str], str] = {
+    (
+        "aws:sagemaker/endpoint:Endpoint",
+        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    ): "endpointConfigName",
+}
+"""``(dependent type, dependency type) -> input`` through which the dependent names its dependency; when that input
+is in the dependent's ``ignoreChanges``, a replacement of the dependency does not update the dependent."""
 
 DATA_HOLDERS = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "gcp:storage/bucket:Bucket"})
 """Resource types whose deletion deletes user data (async outputs)."""
@@ -116,6 +130,12 @@ def replaces(type_token: str, changes: Iterable[Change]) -> bool:
     return any(change.path.split(".", 1)[0].split("[", 1)[0] in keys for change in changes)
 
 
+def is_ignored(path: str, ignored: Iterable[str]) -> bool:
+    """True when ``path`` (``a.b[0].c``) is, or is under, one of the ``ignoreChanges`` paths (Pulumi keeps the old
+    value of those inputs, so their change is no diff at all)."""
+    return any(path == prefix or path.startswith((f"{prefix}.", f"{prefix}[")) for prefix in ignored)
+
+
 def _by_urn(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {resource["urn"]: resource for resource in plan.get("resources", [])}
 
@@ -132,7 +152,12 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
             retained = bool((before.get("options") or {}).get("retainOnDelete"))
             diffs[urn] = ResourceDiff("delete", urn, before["type"], before["name"], retained=retained)
         elif before is not None and after is not None:
-            changes = input_changes(before.get("inputs") or {}, after.get("inputs") or {})
+            ignored = (after.get("options") or {}).get("ignoreChanges") or []
+            changes = [
+                change
+                for change in input_changes(before.get("inputs") or {}, after.get("inputs") or {})
+                if not is_ignored(change.path, ignored)
+            ]
             if changes:
                 action = "replace" if replaces(after["type"], changes) else "update"
                 retained = bool((before.get("options") or {}).get("retainOnDelete"))
@@ -152,6 +177,9 @@ def _propagate_replacements(diffs: dict[str, ResourceDiff], resources: Mapping[s
                 continue
             reason = f"{diffs[replaced].name} is replaced"
             current = diffs.get(urn)
+            through = REFERENCES.get((resource["type"], diffs[replaced].type))
+            if through and is_ignored(through, (resource.get("options") or {}).get("ignoreChanges") or []):
+                continue
             immutable = REPLACE_ON.get(resource["type"]) == ALL
             if immutable and (current is None or current.action == "update"):
                 diffs[urn] = ResourceDiff(

@@ -7,6 +7,7 @@ the mapping can be read and contract-tested against botocore's Application Auto 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,6 +142,7 @@ class VariantAutoscaling(pulumi.ComponentResource):
         scaling: ScalingConfig,
         shape: VariantShape,
         track_metric: bool = True,
+        after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ml-serving:aws:VariantAutoscaling", name, None, opts)
@@ -152,7 +154,8 @@ class VariantAutoscaling(pulumi.ComponentResource):
             resource_id=rid,
             min_capacity=scaling.min,
             max_capacity=scaling.max,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[endpoint]),
+            # After the endpoint's roll-over too (``after``): it may hold this target aside and put it back.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[endpoint, *after]),
         )
         target_opts = pulumi.ResourceOptions(parent=self, depends_on=[self.target])
         self.policy_arn: pulumi.Output[str] | None = None

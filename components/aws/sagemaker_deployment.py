@@ -25,13 +25,13 @@ from ..tags import standard_tags
 from .async_output import AsyncOutput, async_inference_args, async_inference_config, execution_statements
 from .autoscaling import VariantAutoscaling, VariantShape, vcpus_of
 from .dashboard import DashboardVariant, dashboard_name, dashboard_url, declare_dashboard
+from .endpoint_lifecycle.declare import declare_lifecycle, declare_name_holder, initial_count_ignores
 from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
 from .models import declare_model, deployment_model, read_grants, variant_model
 from .rollout import (
     RollbackAlarm,
     RolloutAlarms,
     deployment_config,
-    deployment_config_args,
     describe_alarms_statement,
     rollback_alarms,
 )
@@ -151,26 +151,40 @@ class SageMakerDeployment(pulumi.ComponentResource):
             async_inference_config=self._async_config(),
             kms_key_arn=options.kms_key,
             tags=tags,
-            opts=child,
-        )
-        endpoint = aws.sagemaker.Endpoint(
-            f"{name}-endpoint",
-            endpoint_config_name=endpoint_config.name,
-            # Alarm names are fixed strings: no dependency on the alarms, which follow the endpoint (see .rollout).
-            deployment_config=(
-                deployment_config_args(deployment_config(config.rollout, [alarm.name for alarm in alarms]))
-                if config.rollout is not None
-                else None
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                ignore_changes=initial_count_ignores(
+                    [plan.scaling.autoscaled for plan in production],
+                    [plan.scaling.autoscaled for plan in plans if plan.shadow],
+                )
+                or None,
             ),
-            tags=tags,
-            opts=child,
         )
-        self._declare_scaling(name, endpoint, plans, tags)
-        self.rollback_alarm_names = (
-            RolloutAlarms(f"{name}-rollback", endpoint, config.rollout, alarms, tags, opts=child).alarm_names
+        # The endpoint's name holder (as in every release so far) and the lifecycle that rolls it over
+        # (components.aws.endpoint_lifecycle). Alarm names are fixed strings: the alarms follow the name holder and
+        # come before the roll-over, which the scalable targets follow (see .endpoint_lifecycle.declare).
+        endpoint = declare_name_holder(name, endpoint_config, tags, self)
+        rollout_alarms = (
+            RolloutAlarms(f"{name}-rollback", endpoint, config.rollout, alarms, tags, opts=child)
             if config.rollout is not None and alarms
             else None
         )
+        lifecycle = declare_lifecycle(
+            name,
+            holder=endpoint,
+            endpoint_config=endpoint_config,
+            region=region,
+            deployment_config=(
+                deployment_config(config.rollout, [alarm.name for alarm in alarms])
+                if config.rollout is not None
+                else None
+            ),
+            rollout=config.rollout,
+            parent=self,
+            after=[rollout_alarms] if rollout_alarms is not None else [],
+        )
+        self._declare_scaling(name, endpoint, lifecycle, plans, tags)
+        self.rollback_alarm_names = rollout_alarms.alarm_names if rollout_alarms is not None else None
         board = declare_dashboard(
             f"{name}-dashboard",
             dashboard_name(project, stack, config.name),
@@ -249,7 +263,12 @@ class SageMakerDeployment(pulumi.ComponentResource):
         return shadow_variant_args(variant) if plan.shadow else production_variant_args(variant)
 
     def _declare_scaling(
-        self, name: str, endpoint: aws.sagemaker.Endpoint, plans: Sequence[VariantPlan], tags: Mapping[str, str]
+        self,
+        name: str,
+        endpoint: aws.sagemaker.Endpoint,
+        lifecycle: pulumi.Resource,
+        plans: Sequence[VariantPlan],
+        tags: Mapping[str, str],
     ) -> None:
         """A scalable target and policy per variant that scales; the backlog policies of async endpoints."""
         child = pulumi.ResourceOptions(parent=self)
@@ -265,6 +284,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
                 scaling=scaling,
                 shape=VariantShape(vcpus=vcpus_of(plan.instance_type), gpus=plan.gpus),
                 track_metric=not backlog,
+                after=[lifecycle],
                 opts=child,
             )
             if backlog and self._config.async_inference is not None:
