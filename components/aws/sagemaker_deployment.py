@@ -137,9 +137,17 @@ class SageMakerDeployment(pulumi.ComponentResource):
             )
             role_arn = ExecutionRole(f"{name}-execution", grants, tags, opts=child).arn
 
+        # Models and configurations are retained on delete: the endpoint lifecycle retires them only after the
+        # endpoint was verified on their successors (see components.aws.endpoint_lifecycle.declare).
+        retained = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         models = {
             key: declare_model(
-                f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model", data, role_arn, options, tags, child
+                f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model",
+                data,
+                role_arn,
+                options,
+                tags,
+                retained,
             )
             for key, data in model_data.items()
         }
@@ -153,6 +161,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
+                retain_on_delete=True,
                 ignore_changes=initial_count_ignores(
                     [plan.scaling.autoscaled for plan in production],
                     [plan.scaling.autoscaled for plan in plans if plan.shadow],

@@ -6,7 +6,8 @@ clients (``endpoint_url`` pointed at it). Every request is validated twice by bo
 client-side by the client, and server-side here against the same service model, so a request the product code
 builds by hand cannot slip through.
 
-SageMaker: ``DescribeEndpoint``, ``DescribeEndpointConfig``, ``UpdateEndpoint``. An update goes
+SageMaker: ``DescribeEndpoint``, ``DescribeEndpointConfig``, ``UpdateEndpoint``, ``DeleteEndpointConfig``,
+``DeleteModel`` (both succeed even when an endpoint still uses the object, as SageMaker's do). An update goes
 InService -> Updating -> InService on the new configuration, or Updating -> RollingBack -> InService on the old one
 (with a ``FailureReason``), or Updating -> RollingBack -> UpdateRollbackFailed, as set per configuration in
 :attr:`FakeSageMaker.outcomes`; each ``DescribeEndpoint`` advances one step. ``RetainAllVariantProperties`` keeps
@@ -53,6 +54,7 @@ class FakeSageMaker:
     """The state behind the server; tests seed it and read it."""
 
     configs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    models: set[str] = field(default_factory=set)
     endpoints: dict[str, dict[str, Any]] = field(default_factory=dict)
     outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)
     """``{config name: ("rollback" | "rollback_failed", FailureReason)}``; absent: the update succeeds."""
@@ -67,13 +69,20 @@ class FakeSageMaker:
     # -------------------------------------------------------------- seeding
 
     def add_config(
-        self, name: str, variants: dict[str, tuple[str, int]], weights: dict[str, float] | None = None
+        self,
+        name: str,
+        variants: dict[str, tuple[str, int]],
+        weights: dict[str, float] | None = None,
+        model: str | None = None,
     ) -> None:
-        """An endpoint configuration: ``{variant: (instance type, initial count)}``, weights 1.0 unless given."""
+        """An endpoint configuration: ``{variant: (instance type, initial count)}``, weights 1.0 unless given, all
+        variants serving ``model`` (default ``{name}-model``), which is created too."""
+        model_name = model or f"{name}-model"
+        self.models.add(model_name)
         self.configs[name] = [
             {
                 "VariantName": v,
-                "ModelName": f"{name}-model",
+                "ModelName": model_name,
                 "InstanceType": t,
                 "InitialInstanceCount": n,
                 "InitialVariantWeight": (weights or {}).get(v, 1.0),
@@ -141,6 +150,20 @@ class FakeSageMaker:
             "ProductionVariants": copy.deepcopy(self.configs[name]),
             "CreationTime": 1_700_000_000,
         }
+
+    def DeleteEndpointConfig(self, p: dict[str, Any]) -> dict[str, Any]:
+        name = p["EndpointConfigName"]
+        if name not in self.configs:
+            raise FakeError("ValidationException", f'Could not find endpoint configuration "{name}".')
+        del self.configs[name]  # like SageMaker, even when an endpoint uses it
+        return {}
+
+    def DeleteModel(self, p: dict[str, Any]) -> dict[str, Any]:
+        name = p["ModelName"]
+        if name not in self.models:
+            raise FakeError("ValidationException", f'Could not find model "{name}".')
+        self.models.discard(name)
+        return {}
 
     def UpdateEndpoint(self, p: dict[str, Any]) -> dict[str, Any]:
         name, new = p["EndpointName"], p["EndpointConfigName"]

@@ -107,6 +107,11 @@ def test_model_change_rolls_over_keeping_live_counts_and_autoscaling(fake: FakeA
     assert fake.state.endpoints[ENDPOINT]["variants"]["primary"]["count"] == 3  # scaled-out count kept
     assert "DeregisterScalableTarget" not in fake.state.operations()  # a model change is allowed on a scaled variant
     assert scaling_of(fake.state) == BEFORE
+    # Only after the verified roll-over: the configuration left, and its model, are retired.
+    ops = fake.state.operations()
+    assert ops[-2:] == ["DeleteEndpointConfig", "DeleteModel"]
+    assert "cfg-old" not in fake.state.configs and "cfg-old-model" not in fake.state.models
+    assert outs["retired"] == ["cfg-old", "cfg-old-model"] and outs["retire_failures"] == []
 
 
 def test_rollout_settings_are_passed_to_the_update(fake: FakeAwsServer) -> None:
@@ -157,6 +162,9 @@ def test_rollback_fails_the_update_naming_the_endpoint_and_what_sagemaker_report
     assert reason in message
     assert "Nothing was deleted" in message
     assert fake.state.endpoints[ENDPOINT]["config"] == "cfg-old"  # the old configuration stays in place
+    assert {"cfg-old", "cfg-new-model"} <= set(fake.state.configs)  # nothing retired after a failed update
+    assert {"cfg-old-model", "cfg-new-model-model"} <= fake.state.models
+    assert not {"DeleteEndpointConfig", "DeleteModel"} & set(fake.state.operations())
     assert fake.state.operations().count("DescribeEndpoint") == 4  # settled, Updating, RollingBack, InService
 
 
@@ -189,6 +197,8 @@ def test_instance_type_change_of_an_autoscaled_variant_works_in_one_update(fake:
         "RegisterScalableTarget",
         "PutScalingPolicy",
         "PutScheduledAction",
+        "DeleteEndpointConfig",
+        "DeleteModel",
     ]
     assert scaling_of(fake.state) == BEFORE  # exactly what was there: min/max, policy, schedule
     assert fake.state.endpoints[ENDPOINT]["variants"]["primary"]["count"] == 3
@@ -323,3 +333,19 @@ def test_an_autoscaled_variant_keeps_its_live_count_when_only_its_configured_cou
     update = next(p for op, p in fake.state.calls if op == "UpdateEndpoint")
     assert "ExcludeRetainedVariantProperties" not in update
     assert fake.state.endpoints[ENDPOINT]["variants"]["primary"]["count"] == 5
+
+
+def test_a_model_the_new_configuration_still_serves_is_not_retired(fake: FakeAwsServer) -> None:
+    fake.state.add_config("cfg-same-model", {"primary": ("ml.g5.xlarge", 2)}, model="cfg-old-model")
+    outs = provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-same-model")).outs
+    assert outs["retired"] == ["cfg-old"]
+    assert "cfg-old-model" in fake.state.models
+
+
+def test_a_failed_retirement_is_reported_without_failing_the_roll_over(fake: FakeAwsServer) -> None:
+    fake.state.fail_next["DeleteModel"] = FakeError(
+        "AccessDeniedException", "not authorized to perform: sagemaker:DeleteModel"
+    )
+    outs = provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-new-model")).outs
+    assert outs["endpoint_config_name"] == "cfg-new-model"
+    assert outs["retire_failures"] == ["model cfg-old-model: not authorized to perform: sagemaker:DeleteModel"]

@@ -43,6 +43,14 @@ def test_old_configuration_and_model_outlive_a_failed_roll_over(plan):
     assert lifecycle.inputs["region"] == "eu-west-1"
 
 
+def test_pulumi_never_deletes_a_configuration_or_model_the_endpoint_may_still_serve(plan):
+    """Leftovers of a failed ``pulumi up`` are deleted first thing in the next one (pulumi/pulumi#9979); after a
+    rollback those are in use. Pulumi only forgets them; the lifecycle retires them after a verified roll-over."""
+    assert plan.one(CONFIG).options["retainOnDelete"] is True
+    assert all(model.options["retainOnDelete"] is True for model in plan.by_type(MODEL))
+    assert plan.one(LIFECYCLE).inputs["retire_previous"] is True
+
+
 def test_scalable_targets_follow_the_roll_over(plan):
     target = plan.one(TARGET)
     assert plan.one(LIFECYCLE).urn in target.options["dependsOn"]

@@ -6,8 +6,14 @@ dependents that must come *after* a roll-over (scalable targets and their polici
 :mod:`.scaling_hold`) depend on ``lifecycle`` too. The dependency graph guarantees the safe order:
 
 * the lifecycle's inputs name the new endpoint configuration, which names the new model(s), so Pulumi creates
-  model -> configuration -> rolls the endpoint over, and deletes the replaced configuration and model only after
-  the lifecycle update succeeded (a failed update stops ``pulumi up`` before any delete);
+  model -> configuration -> rolls the endpoint over; a failed update stops ``pulumi up`` before any delete;
+* configurations and models are declared with ``retain_on_delete``: Pulumi deletes the leftovers of a failed
+  ``pulumi up`` first thing in the next one, before any update (pulumi/pulumi#9979) - after a SageMaker rollback
+  those are the configuration and model the endpoint still serves. Pulumi therefore only forgets replaced ones;
+  the lifecycle deletes the configuration the endpoint left, and the models only that one served, once the
+  endpoint is verified InService on the new configuration (:func:`.rollover.retire`). A deployment removed from
+  the stack leaves its last configuration and model(s) in SageMaker (metadata, no cost; README says how to
+  delete them);
 * the rollback alarms (named in advance, see :mod:`components.aws.rollout`) come before the lifecycle, so even the
   first rollout of an update that adds ``rollout:`` is watched.
 """

@@ -24,7 +24,11 @@ delete, for the endpoint named by that output:
 * **update** converges: ``UpdateEndpoint`` with ``RetainAllVariantProperties``, the rollout's ``DeploymentConfig``,
   autoscaling of re-typed or removed variants held aside and put back, bounded wait through Updating / RollingBack,
   and a failure naming the endpoint and what SageMaker reported when it does not end InService on the requested
-  configuration. Only ``endpoint_name`` or ``region`` replace this resource.
+  configuration. Only after that check does it delete the configuration the endpoint left and the models only that
+  one served: the deployment declares configurations and models with ``retain_on_delete``, because Pulumi deletes
+  the leftovers of a failed update first thing in the *next* ``pulumi up`` (pulumi/pulumi#9979) - after a
+  rollback that would be the configuration and model still in use. Only ``endpoint_name`` or ``region`` replace
+  this resource.
 * **delete** does not touch the endpoint (the name holder deletes it, after this resource is gone).
 * **read** (``pulumi refresh``) reports the configuration the endpoint really serves.
 """
@@ -54,10 +58,11 @@ INPUT_KEYS = (
     "endpoint_config_name",
     "deployment_config",
     "retain_all_variant_properties",
+    "retire_previous",
     "timeout_seconds",
     "poll_seconds",
 )
-OUTPUT_KEYS = ("endpoint_arn", "endpoint_status")
+OUTPUT_KEYS = ("endpoint_arn", "endpoint_status", "retired", "retire_failures")
 _PROVIDER_KEY = "__provider"
 
 
@@ -74,6 +79,7 @@ def _request(props: Mapping[str, Any]) -> UpdateRequest:
         endpoint_config_name=str(props["endpoint_config_name"]),
         deployment_config=props.get("deployment_config") or None,
         retain_all_variant_properties=bool(props.get("retain_all_variant_properties", True)),
+        retire_previous=bool(props.get("retire_previous", True)),
     )
 
 
@@ -128,6 +134,8 @@ class EndpointLifecycleProvider(pulumi.dynamic.ResourceProvider):
         outs = {key: props.get(key) for key in INPUT_KEYS}
         outs["endpoint_arn"] = outcome.described.get("EndpointArn")
         outs["endpoint_status"] = outcome.described.get("EndpointStatus")
+        outs["retired"] = list(outcome.retired)
+        outs["retire_failures"] = list(outcome.failures)
         return outs
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
@@ -190,6 +198,7 @@ class SageMakerEndpointLifecycle(pulumi.dynamic.Resource, module="aws", name="Sa
             "region": region,
             "deployment_config": deployment_config,
             "retain_all_variant_properties": True,
+            "retire_previous": True,
             "timeout_seconds": timeout_seconds,
             "poll_seconds": poll_seconds,
             **dict.fromkeys(OUTPUT_KEYS),

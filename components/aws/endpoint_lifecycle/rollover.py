@@ -5,8 +5,9 @@ requested configuration (a change of ``deployment_config`` alone applies to the 
 it only during an ``UpdateEndpoint``); hold aside the autoscaling of variants whose instance type changes or
 which disappear (:mod:`.scaling_hold`); ``UpdateEndpoint`` with ``RetainAllVariantProperties`` (live instance
 counts and weights survive the roll-over) and the rollout's ``DeploymentConfig``; wait through Updating /
-RollingBack; put the autoscaling back on every variant that is live; and fail unless the endpoint is InService on
-the requested configuration - with a message that names the endpoint and what SageMaker reported.
+RollingBack; put the autoscaling back on every variant that is live; fail unless the endpoint is InService on the
+requested configuration - with a message that names the endpoint and what SageMaker reported; and only then
+delete the configuration it left and the models only that one served (:func:`retire`).
 """
 
 from __future__ import annotations
@@ -34,12 +35,15 @@ class UpdateRequest:
         deployment_config: the ``DeploymentConfig`` (SageMaker API names) of the roll-over, or ``None`` for
             SageMaker's default (blue/green, all at once).
         retain_all_variant_properties: keep live instance counts and weights across the roll-over.
+        retire_previous: after a verified roll-over, delete the configuration left and its models that the new
+            one does not serve (:func:`retire`).
     """
 
     endpoint_name: str
     endpoint_config_name: str
     deployment_config: Mapping[str, Any] | None = None
     retain_all_variant_properties: bool = True
+    retire_previous: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,54 @@ class UpdateOutcome:
     described: dict[str, Any]
     rolled_over: bool
     held: tuple[HeldTarget, ...] = ()
+    retired: tuple[str, ...] = ()
+    """Configuration and models deleted after the successful roll-over."""
+    failures: tuple[str, ...] = ()
+    """What could not be deleted (left behind, unused)."""
 
 
-def config_variants(
+def describe_config(
     sagemaker: Any, config_name: str, policy: WaitPolicy, sleep: Sleep = time.sleep, clock: Clock = time.monotonic
-) -> dict[str, dict[str, Any]]:
-    """``{variant: ProductionVariant}`` of an endpoint configuration (``DescribeEndpointConfig``)."""
-    described = call_with_backoff(
-        lambda: sagemaker.describe_endpoint_config(EndpointConfigName=config_name), policy, sleep, clock
+) -> dict[str, Any]:
+    """``DescribeEndpointConfig``."""
+    return dict(
+        call_with_backoff(
+            lambda: sagemaker.describe_endpoint_config(EndpointConfigName=config_name), policy, sleep, clock
+        )
     )
+
+
+def production_variants(described: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{variant: ProductionVariant}`` of a described endpoint configuration."""
     return {str(v["VariantName"]): dict(v) for v in described.get("ProductionVariants", [])}
+
+
+def model_names(described: Mapping[str, Any]) -> set[str]:
+    """Models an endpoint configuration serves (production and shadow variants)."""
+    variants = [*described.get("ProductionVariants", []), *described.get("ShadowProductionVariants", [])]
+    return {str(v["ModelName"]) for v in variants if v.get("ModelName")}
+
+
+def retire(sagemaker: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """Delete the configuration the endpoint just left, and its models the new one does not serve.
+
+    Called only after the endpoint was verified InService on the new configuration: the deployment declares
+    configurations and models with ``retain_on_delete``, so Pulumi never deletes one the endpoint may still
+    use (see :mod:`.declare`). Returns (deleted names, failures); a failure to delete leaves an unused object
+    behind and does not fail the update that succeeded.
+    """
+    deleted, failures = [], []
+    calls = [("endpoint configuration", "delete_endpoint_config", "EndpointConfigName", old["EndpointConfigName"])]
+    calls += [("model", "delete_model", "ModelName", m) for m in sorted(model_names(old) - model_names(new))]
+    for kind, method, key, value in calls:
+        try:
+            getattr(sagemaker, method)(**{key: value})
+            deleted.append(str(value))
+        except ClientError as error:
+            message = str(error.response.get("Error", {}).get("Message", error))
+            if "Could not find" not in message:
+                failures.append(f"{kind} {value}: {message}")
+    return deleted, failures
 
 
 def instance_types(variants: Mapping[str, Mapping[str, Any]]) -> dict[str, str | None]:
@@ -101,8 +143,9 @@ def _describe_failure(name: str, requested: str, described: Mapping[str, Any], h
     return (
         f"SageMaker endpoint {name} did not move to endpoint configuration {requested}: SageMaker reports status "
         f"{status} on configuration {live}. FailureReason: {reason}.{restored} Nothing was deleted: the "
-        f"configuration {live} and its models stay in place and keep serving. Fix the cause (see FailureReason and "
-        "the endpoint's CloudWatch logs and rollback alarms), then run `pulumi up` again."
+        f"configuration {live} and its models stay in place and keep serving (they are retained on delete; the "
+        "lifecycle retires them only after a verified roll-over). Fix the cause (see FailureReason, the endpoint's "
+        "CloudWatch logs and rollback alarms), then run `pulumi up` again."
     )
 
 
@@ -130,8 +173,8 @@ def converge(
         return UpdateOutcome(current, rolled_over=False)
 
     try:
-        old_variants = config_variants(sagemaker, str(current["EndpointConfigName"]), policy, sleep, clock)
-        new_variants = config_variants(sagemaker, requested, policy, sleep, clock)
+        old_config = describe_config(sagemaker, str(current["EndpointConfigName"]), policy, sleep, clock)
+        new_config = describe_config(sagemaker, requested, policy, sleep, clock)
     except ClientError as error:
         message = error.response.get("Error", {}).get("Message", str(error))
         raise EndpointUpdateError(
@@ -141,6 +184,7 @@ def converge(
             status=current.get("EndpointStatus"),
             failure_reason=message,
         ) from error
+    old_variants, new_variants = production_variants(old_config), production_variants(new_config)
     old_types, new_types = instance_types(old_variants), instance_types(new_variants)
     autoscaled = registered_variants(autoscaling, name, old_variants)
     held = read_targets(
@@ -183,4 +227,5 @@ def converge(
             status=final.get("EndpointStatus"),
             failure_reason=final.get("FailureReason"),
         )
-    return UpdateOutcome(final, rolled_over=True, held=tuple(held))
+    retired, failures = retire(sagemaker, old_config, new_config) if request.retire_previous else ([], [])
+    return UpdateOutcome(final, rolled_over=True, held=tuple(held), retired=tuple(retired), failures=tuple(failures))
