@@ -393,3 +393,14 @@ def clients_for(url: str) -> Any:
         )
 
     return factory
+
+
+FAKE_URL_VARIABLE = "ML_SERVING_FAKE_AWS_URL"
+"""Environment variable :func:`env_clients` reads the fake's URL from."""
+
+
+def env_clients(service: str, region: str) -> Any:
+    """A module-level client factory (pickled by reference with a provider) for the fake at ``$ML_SERVING_FAKE_AWS_URL``."""
+    import os
+
+    return clients_for(os.environ[FAKE_URL_VARIABLE])(service, region)
