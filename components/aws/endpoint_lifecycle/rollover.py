@@ -71,8 +71,10 @@ def describe_config(
 
 
 def production_variants(described: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """``{variant: ProductionVariant}`` of a described endpoint configuration."""
-    return {str(v["VariantName"]): dict(v) for v in described.get("ProductionVariants", [])}
+    """``{variant: ProductionVariant}`` of a described endpoint configuration, shadow variants included (they
+    have instance types, counts and scalable targets too; variant names are unique across both lists)."""
+    variants = [*described.get("ProductionVariants", []), *described.get("ShadowProductionVariants", [])]
+    return {str(v["VariantName"]): dict(v) for v in variants}
 
 
 def model_names(described: Mapping[str, Any]) -> set[str]:
