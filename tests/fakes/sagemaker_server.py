@@ -277,7 +277,7 @@ class FakeSageMaker:
                 "ServiceNamespace": "sagemaker",
                 "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
                 "ResourceId": r,
-                "Alarms": [],
+                "Alarms": policy.get("Alarms", []),
                 "CreationTime": 1_700_000_000,
             }
             for r, by_name in sorted(self.policies.items())

@@ -349,3 +349,63 @@ def test_a_failed_retirement_is_reported_without_failing_the_roll_over(fake: Fak
     outs = provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-new-model")).outs
     assert outs["endpoint_config_name"] == "cfg-new-model"
     assert outs["retire_failures"] == ["model cfg-old-model: not authorized to perform: sagemaker:DeleteModel"]
+
+
+def test_alarms_that_invoke_a_recreated_step_policy_are_pointed_at_its_new_arn(fake: FakeAwsServer) -> None:
+    """The async backlog scaling: a CloudWatch alarm invokes a step-scaling policy by ARN. Re-creating the policy
+    around an instance-type change gives it a new ARN; the lifecycle rewrites the alarm's action, nothing else."""
+    from botocore.stub import Stubber
+
+    aas = clients_for(fake.url)("application-autoscaling", "us-east-1")
+    common = {
+        "ServiceNamespace": "sagemaker",
+        "ResourceId": RID,
+        "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+    }
+    step = {
+        "AdjustmentType": "ChangeInCapacity",
+        "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}],
+        "Cooldown": 300,
+    }
+    old_arn = aas.put_scaling_policy(
+        PolicyName="scale-out-from-zero", PolicyType="StepScaling", StepScalingPolicyConfiguration=step, **common
+    )["PolicyARN"]
+    alarm_name = "ranker-has-backlog-without-capacity"
+    fake.state.policies[RID]["scale-out-from-zero"]["Alarms"] = [
+        {"AlarmName": alarm_name, "AlarmARN": f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{alarm_name}"}
+    ]
+    cloudwatch = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t")
+    alarm = {
+        "AlarmName": alarm_name,
+        "AlarmArn": f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{alarm_name}",
+        "ActionsEnabled": True,
+        "AlarmActions": [old_arn],
+        "OKActions": [],
+        "InsufficientDataActions": [],
+        "StateValue": "OK",
+        "MetricName": "HasBacklogWithoutCapacity",
+        "Namespace": "AWS/SageMaker",
+        "Statistic": "Average",
+        "Dimensions": [{"Name": "EndpointName", "Value": ENDPOINT}],
+        "Period": 60,
+        "EvaluationPeriods": 2,
+        "Threshold": 1.0,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "TreatMissingData": "missing",
+    }
+    factory = clients_for(fake.url)
+    with Stubber(cloudwatch) as stubber:
+        stubber.add_response(
+            "describe_alarms", {"MetricAlarms": [alarm]}, {"AlarmNames": [alarm_name], "AlarmTypes": ["MetricAlarm"]}
+        )
+        expected = {k: v for k, v in alarm.items() if k not in ("AlarmArn", "StateValue")}
+        new_arn = "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:00000003:resource/sagemaker/" + (
+            f"{RID}:policyName/scale-out-from-zero"
+        )
+        stubber.add_response("put_metric_alarm", {}, {**expected, "AlarmActions": [new_arn]})
+        clients = lambda service, region: cloudwatch if service == "cloudwatch" else factory(service, region)  # noqa: E731
+        EndpointLifecycleProvider(clients=clients, sleep=lambda _s: None).update(
+            ENDPOINT, props("cfg-old"), props("cfg-bigger")
+        )
+        stubber.assert_no_pending_responses()
+    assert fake.state.policies[RID]["scale-out-from-zero"]["PolicyARN"] == new_arn

@@ -106,9 +106,9 @@ class EndpointLifecycleProvider(pulumi.dynamic.ResourceProvider):
         self.sleep = sleep
         """Pause function of the waiter; ``None`` uses ``time.sleep``."""
 
-    def _clients(self, region: str) -> tuple[Any, Any]:
+    def _clients(self, region: str) -> tuple[Any, Any, Any]:
         factory = self.clients or boto3_clients
-        return factory("sagemaker", region), factory("application-autoscaling", region)
+        return factory("sagemaker", region), factory("application-autoscaling", region), factory("cloudwatch", region)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         """Refuse empty names and non-positive waits before anything is called."""
@@ -129,8 +129,10 @@ class EndpointLifecycleProvider(pulumi.dynamic.ResourceProvider):
         return pulumi.dynamic.DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def _converge(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        sagemaker, autoscaling = self._clients(str(props["region"]))
-        outcome = converge(sagemaker, autoscaling, _request(props), _policy(props), self.sleep or time.sleep)
+        sagemaker, autoscaling, cloudwatch = self._clients(str(props["region"]))
+        outcome = converge(
+            sagemaker, autoscaling, cloudwatch, _request(props), _policy(props), self.sleep or time.sleep
+        )
         outs = {key: props.get(key) for key in INPUT_KEYS}
         outs["endpoint_arn"] = outcome.described.get("EndpointArn")
         outs["endpoint_status"] = outcome.described.get("EndpointStatus")
@@ -151,7 +153,7 @@ class EndpointLifecycleProvider(pulumi.dynamic.ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Report the configuration the endpoint serves; an endpoint gone is reported as deleted."""
-        sagemaker, _ = self._clients(str(props["region"]))
+        sagemaker, _, _ = self._clients(str(props["region"]))
         described = describe_endpoint(sagemaker, id_, _policy(props), self.sleep or time.sleep)
         if described is None:
             return pulumi.dynamic.ReadResult("", {})

@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from ...facts.endpoint_updates import ENDPOINT_IN_SERVICE
 from .errors import EndpointUpdateError
-from .scaling_hold import HeldTarget, read_targets, registered_variants, release, restore
+from .scaling_hold import HeldTarget, read_targets, registered_variants, release, repoint_alarms, restore
 from .waiter import Clock, Sleep, WaitPolicy, call_with_backoff, wait_until_settled
 
 
@@ -151,9 +151,16 @@ def _describe_failure(name: str, requested: str, described: Mapping[str, Any], h
     )
 
 
+def _restore(autoscaling: Any, cloudwatch: Any, held: list[HeldTarget], live: Mapping[str, Any]) -> list[HeldTarget]:
+    restored, moved, alarms = restore(autoscaling, held, live)
+    repoint_alarms(cloudwatch, moved, alarms)
+    return restored
+
+
 def converge(
     sagemaker: Any,
     autoscaling: Any,
+    cloudwatch: Any,
     request: UpdateRequest,
     policy: WaitPolicy,
     sleep: Sleep = time.sleep,
@@ -208,7 +215,7 @@ def converge(
     try:
         call_with_backoff(lambda: sagemaker.update_endpoint(**arguments), policy, sleep, clock)
     except ClientError as error:
-        restore(autoscaling, held, old_types)
+        _restore(autoscaling, cloudwatch, held, old_types)
         message = error.response.get("Error", {}).get("Message", str(error))
         raise EndpointUpdateError(
             f"SageMaker refused to update endpoint {name} to configuration {requested}: {message}. The endpoint "
@@ -221,7 +228,7 @@ def converge(
     final = wait_until_settled(sagemaker, name, policy, sleep, clock)
     live_config = final.get("EndpointConfigName")
     live_variants = new_types if live_config == requested else old_types
-    restored = restore(autoscaling, held, live_variants)
+    restored = _restore(autoscaling, cloudwatch, held, live_variants)
     if final.get("EndpointStatus") != ENDPOINT_IN_SERVICE or live_config != requested:
         raise EndpointUpdateError(
             _describe_failure(name, requested, final, restored),
