@@ -409,3 +409,13 @@ def test_alarms_that_invoke_a_recreated_step_policy_are_pointed_at_its_new_arn(f
         )
         stubber.assert_no_pending_responses()
     assert fake.state.policies[RID]["scale-out-from-zero"]["PolicyARN"] == new_arn
+
+
+def test_renaming_an_autoscaled_variant_deregisters_the_old_name_first(fake: FakeAwsServer) -> None:
+    fake.state.add_config("cfg-renamed", {"champion": ("ml.g5.xlarge", 2)})
+    provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-renamed"))
+    ops = fake.state.operations()
+    assert ops.index("DeregisterScalableTarget") < ops.index("UpdateEndpoint")
+    assert "RegisterScalableTarget" not in ops  # the new name gets its target from Pulumi, after the roll-over
+    assert fake.state.targets == {} and fake.state.policies == {} and fake.state.schedules == {}
+    assert set(fake.state.endpoints[ENDPOINT]["variants"]) == {"champion"}
