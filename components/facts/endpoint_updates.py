@@ -33,3 +33,28 @@ AUTOSCALED_VARIANT_CHANGE_REFUSED = (
     "before they can be removed or have their instance type updated."
 )
 """SageMaker's ValidationException text for such an update (as recalled from the service; not in botocore)."""
+
+
+# IAM actions the endpoint lifecycle calls (IAM action name = API operation name for these services: Service
+# Authorization Reference, "Actions defined by Amazon SageMaker / Application Auto Scaling / Amazon CloudWatch").
+# For the deployer policy of the identity that runs `pulumi up`.
+LIFECYCLE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "sagemaker": (
+        "DescribeEndpoint",
+        "DescribeEndpointConfig",
+        "UpdateEndpoint",
+        "DeleteEndpointConfig",
+        "DeleteModel",
+    ),
+    "application-autoscaling": (
+        "DescribeScalableTargets",
+        "DescribeScalingPolicies",
+        "DescribeScheduledActions",
+        "RegisterScalableTarget",
+        "DeregisterScalableTarget",
+        "PutScalingPolicy",
+        "PutScheduledAction",
+    ),
+    "cloudwatch": ("DescribeAlarms", "PutMetricAlarm"),
+}
+"""``{IAM service prefix: actions}`` the lifecycle's provider calls (checked against botocore and the fake's log)."""
