@@ -79,6 +79,10 @@ class StackConfig(ConfigModel):
         for key, value in (("gcp:project", self.gcp_project), ("gcp:region", self.gcp_region)):
             if "gcp" in clouds and not value:
                 problems.append(Problem(key, "required by the gcp deployments", f"add `{key}: ...` under config"))
+        for index, deployment in enumerate(self.deployments):
+            if deployment.cloud == "gcp":
+                rules = vertex_rules.region_problems(deployment, self.gcp_region)
+                problems += [p.under(f"deployments[{index}]") for p in rules]
         raise_if_any(problems)
         return self
 

@@ -2,13 +2,15 @@
 
 :class:`VertexApi` builds ``google.cloud.aiplatform_v1.ModelServiceClient`` and ``EndpointServiceClient`` with
 the REST transport against the regional API endpoint (``{region}-aiplatform.googleapis.com``, or an override
-such as ``http://127.0.0.1:PORT`` for tests), waits for long-running operations with a bounded timeout, and
-turns every failure (``google.api_core`` exceptions from calls and from operations, operation timeouts,
-missing credentials, unreachable endpoints) into one :class:`VertexApiError` whose message names the
-deployment and says what to do about it.
+such as ``http://127.0.0.1:PORT`` for tests), and:
 
-The wrapper is deliberately small: it exposes exactly the calls the provider in
-:mod:`components.gcp.model_deployment` needs and keeps no state other than lazily built clients.
+* retries every call on 429, 503 and 504 (``google.api_core`` retry: exponential backoff with full jitter, bounded
+  by the operation timeout). The aiplatform client sets no default retry on these methods. Before retrying an
+  upload or a deploy it asks the caller whether the first attempt took effect (the request may have been applied
+  before the error reached us), so nothing is uploaded or deployed twice;
+* waits for long-running operations with a bounded timeout (poll requests retried on 429 / 5xx);
+* turns every failure into one :class:`VertexApiError` (:mod:`components.gcp.vertex_errors`) naming the
+  deployment, the call, the number of attempts and the quota or permission to fix.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from __future__ import annotations
 import concurrent.futures
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import google.auth
 import requests
@@ -30,34 +31,47 @@ from google.auth.credentials import Credentials
 from google.cloud import aiplatform_v1
 from google.protobuf import field_mask_pb2
 
+from ..facts import gcp as facts
+from .vertex_errors import DeploymentContext, ErrorReason, ErrorTranslator, VertexApiError
+
+__all__ = [
+    "CLOUD_PLATFORM_SCOPE",
+    "RETRYABLE",
+    "CredentialsFactory",
+    "DeploymentContext",
+    "ErrorReason",
+    "UploadedModel",
+    "VertexApi",
+    "VertexApiError",
+    "default_api_endpoint",
+    "resource_id",
+]
+
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 """OAuth scope requested for Application Default Credentials."""
 
 CredentialsFactory = Callable[[], Credentials]
 """A zero-argument callable returning credentials (e.g. ``google.auth.credentials.AnonymousCredentials``)."""
 
-ErrorReason = Literal[
-    "permission_denied",
-    "quota_exceeded",
-    "invalid_argument",
-    "failed_precondition",
-    "not_found",
-    "timeout",
-    "unauthenticated",
-    "unavailable",
-    "operation_failed",
-    "unknown",
-]
-"""Classification of a :class:`VertexApiError` (stable, meant for callers and tests)."""
+RETRYABLE = gretry.if_exception_type(gexc.TooManyRequests, gexc.ServiceUnavailable, gexc.GatewayTimeout)
+"""Errors retried on every call: HTTP 429, 503 and 504 as the REST transport raises them
+(https://cloud.google.com/apis/design/errors#handling_errors: RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED)."""
 
 _POLL_RPC_RETRY_PREDICATE = gretry.if_exception_type(
-    gexc.TooManyRequests, gexc.InternalServerError, gexc.BadGateway, gexc.ServiceUnavailable
+    gexc.TooManyRequests, gexc.InternalServerError, gexc.BadGateway, gexc.ServiceUnavailable, gexc.GatewayTimeout
+)
+_TRANSLATED = (
+    gexc.GoogleAPIError,
+    auth_exceptions.GoogleAuthError,
+    requests.exceptions.RequestException,
+    TimeoutError,
+    concurrent.futures.TimeoutError,  # a distinct class before Python 3.11
 )
 
 
 def default_api_endpoint(region: str) -> str:
     """Return the regional Vertex AI API host, ``{region}-aiplatform.googleapis.com``."""
-    return f"{region}-aiplatform.googleapis.com"
+    return facts.api_host(region)
 
 
 def resource_id(name: str) -> str:
@@ -66,73 +80,6 @@ def resource_id(name: str) -> str:
 
 
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class DeploymentContext:
-    """What error messages tell about the deployment a call was made for."""
-
-    display_name: str
-    """Display name of the deployment; every error message starts with it."""
-    project: str
-    """Project id (used in permission hints)."""
-    region: str
-    """Vertex AI region (used in quota hints)."""
-    endpoint: str = ""
-    """Full endpoint resource name, when known."""
-    image_uri: str = ""
-    """Serving container image (used in invalid-argument hints)."""
-    machine_type: str = ""
-    """Machine type of the replicas (used in quota hints)."""
-    accelerator_type: str | None = None
-    """Accelerator enum name, or ``None`` for CPU-only replicas."""
-    accelerator_count: int = 0
-    """Accelerators per replica."""
-    max_replicas: int = 1
-    """Upper replica bound (quota is consumed up to this many replicas)."""
-    service_account: str | None = None
-    """Service account the model runs as, or ``None`` for the Vertex AI default."""
-
-
-class VertexApiError(RuntimeError):
-    """A Vertex AI call or operation failed; the message names the deployment and the remedy.
-
-    The original ``google.api_core`` (or ``google.auth`` / ``requests``) exception is the ``__cause__``.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        deployment: str,
-        action: str,
-        reason: ErrorReason,
-        operation: str | None = None,
-        http_status: int | None = None,
-    ) -> None:
-        """Create the error; keyword arguments are kept as attributes of the same name."""
-        super().__init__(message)
-        self.deployment = deployment
-        """Display name of the deployment."""
-        self.action = action
-        """What was being done (``"deploying the model to ..."``)."""
-        self.reason = reason
-        """Stable classification of the failure."""
-        self.operation = operation
-        """Name of the long-running operation involved, if any."""
-        self.http_status = http_status
-        """HTTP status (or the HTTP equivalent of the operation's status), if any."""
-
-    def with_note(self, note: str) -> VertexApiError:
-        """Return a copy of this error with ``note`` appended to the message."""
-        return VertexApiError(
-            f"{self} {note}",
-            deployment=self.deployment,
-            action=self.action,
-            reason=self.reason,
-            operation=self.operation,
-            http_status=self.http_status,
-        )
 
 
 class UploadedModel(NamedTuple):
@@ -144,56 +91,11 @@ class UploadedModel(NamedTuple):
     """Version id of the uploaded model (``"1"`` for a new model)."""
 
 
-def _status_name(exc: gexc.GoogleAPICallError) -> str:
-    """google.rpc status name of an error: from the gRPC code, else from the REST error body."""
-    if exc.grpc_status_code is not None:
-        return str(exc.grpc_status_code.name)
-    response = exc.response
-    if isinstance(response, requests.Response):
-        try:
-            payload = response.json()
-        except ValueError:
-            return ""
-        if isinstance(payload, dict) and isinstance(payload.get("error"), dict):
-            return str(payload["error"].get("status", ""))
-    return ""
-
-
-def _classify(exc: BaseException) -> ErrorReason:
-    """Map an exception to an :data:`ErrorReason`."""
-    if isinstance(exc, TimeoutError | concurrent.futures.TimeoutError | gexc.GatewayTimeout | gexc.RetryError):
-        return "timeout"
-    if isinstance(exc, auth_exceptions.DefaultCredentialsError | auth_exceptions.RefreshError):
-        return "unauthenticated"
-    if isinstance(exc, requests.exceptions.RequestException | auth_exceptions.TransportError):
-        return "unavailable"
-    if not isinstance(exc, gexc.GoogleAPICallError):
-        return "unknown"
-    if isinstance(exc, gexc.Forbidden):
-        return "permission_denied"
-    if isinstance(exc, gexc.TooManyRequests):
-        return "quota_exceeded"
-    if isinstance(exc, gexc.NotFound):
-        return "not_found"
-    if isinstance(exc, gexc.Unauthorized):
-        return "unauthenticated"
-    if isinstance(exc, gexc.BadRequest):
-        status = _status_name(exc)
-        if status == "FAILED_PRECONDITION" or isinstance(exc, gexc.FailedPrecondition):
-            return "failed_precondition"
-        return "invalid_argument"
-    if isinstance(exc, gexc.ServiceUnavailable | gexc.BadGateway):
-        return "unavailable"
-    return "unknown"
-
-
 class VertexApi:
-    """The Vertex AI calls the model deployment provider makes, with errors translated.
+    """The Vertex AI calls the model deployment provider makes, retried and with errors translated.
 
-    Clients are created on first use with ``transport="rest"``. ``api_endpoint`` defaults to
-    ``{region}-aiplatform.googleapis.com``; an override may carry a scheme (``http://127.0.0.1:8080``),
-    which the REST transport honours. Credentials come from ``credentials`` (a factory), else from
-    Application Default Credentials (``google.auth.default``).
+    Clients are created on first use with ``transport="rest"``. Credentials come from ``credentials`` (a factory),
+    else from Application Default Credentials (``google.auth.default``).
     """
 
     def __init__(
@@ -212,11 +114,17 @@ class VertexApi:
         self.api_endpoint = api_endpoint or default_api_endpoint(context.region)
         """Host (or URL) the clients talk to."""
         self.operation_timeout_seconds = float(operation_timeout_seconds)
-        """How long to wait for one long-running operation."""
+        """How long to wait for one long-running operation; also the retry budget of one call."""
         self.poll_interval_seconds = float(poll_interval_seconds)
         """First delay between operation polls (grows by 1.5x up to 6x this value, at most 60 s)."""
         self.rpc_timeout_seconds = float(rpc_timeout_seconds)
         """Timeout of one HTTP call."""
+        self.retry_initial_seconds = min(1.0, self.poll_interval_seconds)
+        """Largest first backoff (full jitter: each sleep is uniform in [0, current bound])."""
+        self.retry_maximum_seconds = 32.0
+        """Upper bound of one backoff sleep."""
+        self.errors = ErrorTranslator(context, self.api_endpoint, self.operation_timeout_seconds)
+        """Builds the error of a failed call."""
         self._credentials_factory = credentials
         self._models: aiplatform_v1.ModelServiceClient | None = None
         self._endpoints: aiplatform_v1.EndpointServiceClient | None = None
@@ -256,6 +164,16 @@ class VertexApi:
             )
         return self._endpoints
 
+    def retry(self) -> gretry.Retry:
+        """The retry of one call: 429 / 503 / 504, exponential backoff with jitter, within the operation timeout."""
+        return gretry.Retry(
+            predicate=RETRYABLE,
+            initial=self.retry_initial_seconds,
+            maximum=self.retry_maximum_seconds,
+            multiplier=2.0,
+            timeout=self.operation_timeout_seconds,
+        )
+
     def _polling(self) -> gretry.Retry:
         first = self.poll_interval_seconds
         return polling.DEFAULT_POLLING.with_delay(
@@ -288,171 +206,107 @@ class VertexApi:
             yield
         except VertexApiError:
             raise
-        except (
-            gexc.GoogleAPIError,
-            auth_exceptions.GoogleAuthError,
-            requests.exceptions.RequestException,
-            TimeoutError,
-            concurrent.futures.TimeoutError,  # a distinct class before Python 3.11
-        ) as exc:
-            raise self.error(exc, action=action, operation=operation) from exc
+        except _TRANSLATED as exc:
+            raise self.errors.error(exc, action=action, operation=operation) from exc
+
+    def call(self, action: str, send: Callable[[], _T], *, took_effect: Callable[[], _T | None] | None = None) -> _T:
+        """``send()`` with :meth:`retry`; before a retry, ``took_effect()`` may return the first attempt's result.
+
+        Raises :class:`VertexApiError` after the last attempt, saying how many attempts were made.
+        """
+        attempts = 0
+
+        def attempt() -> _T:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1 and took_effect is not None:
+                found = took_effect()
+                if found is not None:
+                    return found
+            return send()
+
+        try:
+            return self.retry()(attempt)()
+        except VertexApiError:
+            raise
+        except _TRANSLATED as exc:
+            raise self.errors.error(exc, action=action, attempts=attempts) from exc
 
     def error(self, exc: BaseException, *, action: str, operation: str | None = None) -> VertexApiError:
         """Build the :class:`VertexApiError` for ``exc`` raised while doing ``action``."""
-        ctx = self.context
-        reason = _classify(exc)
-        status = getattr(exc, "code", None)
-        http_status = status if isinstance(status, int) else None
-        detail = (str(getattr(exc, "message", "") or exc) or type(exc).__name__).rstrip(". ")
-        if operation is not None and reason not in ("timeout", "unavailable"):
-            what = f"operation {operation} failed"
-        else:
-            what = {
-                "permission_denied": "permission denied (HTTP 403)",
-                "quota_exceeded": "quota or rate limit exhausted (HTTP 429)",
-                "invalid_argument": "request rejected as invalid (HTTP 400)",
-                "failed_precondition": "request rejected (failed precondition)",
-                "not_found": "resource not found (HTTP 404)",
-                "timeout": "timed out",
-                "unauthenticated": "not authenticated",
-                "unavailable": "Vertex AI could not be reached",
-                "operation_failed": "operation failed",
-                "unknown": "call failed",
-            }[reason]
-        message = (
-            f"Vertex AI deployment '{ctx.display_name}': {what} while {action}: {detail}. "
-            f"{self._hint(reason, operation)}"
-        )
-        return VertexApiError(
-            message,
-            deployment=ctx.display_name,
-            action=action,
-            reason=reason,
-            operation=operation,
-            http_status=http_status,
-        )
-
-    def _hint(self, reason: ErrorReason, operation: str | None) -> str:
-        ctx = self.context
-        if reason == "permission_denied":
-            account = (
-                f"roles/iam.serviceAccountUser on the deployment's service account {ctx.service_account}"
-                if ctx.service_account
-                else "roles/iam.serviceAccountUser on the deployment's service account (when one is set)"
-            )
-            return (
-                f"Grant roles/aiplatform.user on project {ctx.project} to the identity running Pulumi "
-                f"(the Application Default Credentials), and {account} to that identity; the service "
-                "account itself needs read access to the image (roles/artifactregistry.reader) and to the "
-                "model artifacts (roles/storage.objectViewer)."
-            )
-        if reason == "quota_exceeded":
-            machine = f"machine type {ctx.machine_type or '(unset)'}"
-            if ctx.accelerator_type:
-                machine += f" with {ctx.accelerator_count} x {ctx.accelerator_type} per replica"
-            return (
-                f"Request more Vertex AI online prediction quota for {machine} in region {ctx.region} "
-                f"for up to {ctx.max_replicas} replica(s) (console: IAM & Admin > Quotas, service "
-                "aiplatform.googleapis.com, 'Custom model serving' CPU / accelerator quotas per region), "
-                "or lower max_replicas, or choose another machine type or region. If it was a request "
-                "rate limit, wait a minute and re-run `pulumi up`."
-            )
-        if reason == "invalid_argument":
-            accel = f" with accelerator {ctx.accelerator_type}" if ctx.accelerator_type else ""
-            return (
-                f"Check image_uri '{ctx.image_uri}' (it must exist, e.g. in Artifact Registry, and be "
-                f"readable by the Vertex AI Service Agent of project {ctx.project}), the predict/health "
-                f"routes and port the container serves, and that machine type '{ctx.machine_type}'{accel} "
-                f"is available in region {ctx.region}."
-            )
-        if reason == "failed_precondition":
-            return (
-                "The resource is not in a state that allows this (a model that is still deployed cannot be "
-                "deleted; a deployed model that still receives traffic cannot be undeployed alone). Run "
-                "`pulumi refresh` and re-run `pulumi up`."
-            )
-        if reason == "not_found":
-            where = f"endpoint {ctx.endpoint}" if ctx.endpoint else "the endpoint"
-            return (
-                f"Check that {where} exists in project {ctx.project}, region {ctx.region} (it is created by "
-                "vertex.AiEndpoint) and that the model and its artifacts exist; `pulumi refresh` "
-                "forgets resources deleted out of band."
-            )
-        if reason == "timeout":
-            still = (
-                f"The operation {operation} may still complete on Vertex AI (`gcloud ai operations describe`); "
-                "once it has finished, re-run"
-                if operation
-                else "Re-run"
-            )
-            return (
-                f"Gave up after {self.operation_timeout_seconds:g} s. {still} `pulumi up` to resume (the "
-                "provider finds the uploaded model by its label and a finished deployment on the endpoint, so "
-                "nothing is uploaded or deployed twice), or raise operation_timeout_seconds."
-            )
-        if reason == "unauthenticated":
-            return (
-                "No usable Google credentials: run `gcloud auth application-default login`, set "
-                "GOOGLE_APPLICATION_CREDENTIALS, or run Pulumi with a service account / workload identity."
-            )
-        if reason == "unavailable":
-            return (
-                f"Check that {self.api_endpoint} is the right API endpoint for region {ctx.region} and that "
-                "it is reachable, then re-run `pulumi up`."
-            )
-        return "Re-run `pulumi up`; if it keeps failing, inspect the operation with `gcloud ai operations describe`."
-
-    # ------------------------------------------------------------------ models
-
-    def upload_model(self, model: aiplatform_v1.Model) -> UploadedModel:
-        """Upload ``model`` into the location and wait for the operation."""
-        action = f"uploading the model (image {model.container_spec.image_uri})"
-        with self._translate(action):
-            operation = self.models.upload_model(parent=self.location, model=model, timeout=self.rpc_timeout_seconds)
-        response = self._wait(operation, action)
-        return UploadedModel(str(response.model), str(response.model_version_id))
-
-    def find_models_by_label(self, key: str, value: str) -> list[aiplatform_v1.Model]:
-        """Return the models of the location labelled ``key=value`` (all pages)."""
-        request = aiplatform_v1.ListModelsRequest(parent=self.location, filter=f'labels.{key}="{value}"')
-        with self._translate(f"looking for an uploaded model labelled {key}={value}"):
-            return list(self.models.list_models(request=request, timeout=self.rpc_timeout_seconds))
+        return self.errors.error(exc, action=action, operation=operation)
 
     def _unless_missing(self, action: str, call: Callable[[], _T]) -> _T | None:
-        """``call()`` under error translation, or ``None`` when the resource it reads does not exist."""
+        """``call()`` (retried, translated), or ``None`` when the resource it reads does not exist."""
         try:
-            with self._translate(action):
-                return call()
+            return self.call(action, call)
         except VertexApiError as err:
             if err.reason == "not_found":
                 return None
             raise
 
     def _finish_unless_missing(self, action: str, start: Callable[[], Any]) -> bool:
-        """Start a long-running operation and wait for it; ``False`` when its target was already gone."""
+        """Start a long-running operation (retried) and wait; ``False`` when its target was already gone."""
+        operation = self._unless_missing(action, start)
+        if operation is None:
+            return False
+        try:
+            self._wait(operation, action)
+        except VertexApiError as err:
+            if err.reason == "not_found":
+                return False
+            raise
+        return True
 
-        def run() -> bool:
-            self._wait(start(), action)
-            return True
+    # ------------------------------------------------------------------ models
 
-        return self._unless_missing(action, run) is not None
+    def upload_model(
+        self, model: aiplatform_v1.Model, *, took_effect: Callable[[], UploadedModel | None] | None = None
+    ) -> UploadedModel:
+        """Upload ``model`` into the location and wait; ``took_effect`` finds an upload a failed attempt made."""
+        action = f"uploading the model (image {model.container_spec.image_uri})"
+
+        def send() -> Any:
+            return self.models.upload_model(
+                parent=self.location, model=model, retry=None, timeout=self.rpc_timeout_seconds
+            )
+
+        started = self.call(action, send, took_effect=took_effect)
+        if isinstance(started, UploadedModel):
+            return started
+        response = self._wait(started, action)
+        return UploadedModel(str(response.model), str(response.model_version_id))
+
+    def find_models_by_label(self, key: str, value: str) -> list[aiplatform_v1.Model]:
+        """Return the models of the location labelled ``key=value`` (all pages)."""
+        request = aiplatform_v1.ListModelsRequest(parent=self.location, filter=f'labels.{key}="{value}"')
+        return self.call(
+            f"looking for models labelled {key}={value}",
+            lambda: list(self.models.list_models(request=request, retry=None, timeout=self.rpc_timeout_seconds)),
+        )
 
     def get_model(self, name: str) -> aiplatform_v1.Model | None:
         """Return the model, or ``None`` when it does not exist."""
         return self._unless_missing(
-            f"reading model {name}", lambda: self.models.get_model(name=name, timeout=self.rpc_timeout_seconds)
+            f"reading model {name}",
+            lambda: self.models.get_model(name=name, retry=None, timeout=self.rpc_timeout_seconds),
         )
 
     def update_model(self, model: aiplatform_v1.Model, paths: Sequence[str]) -> aiplatform_v1.Model:
         """Update the ``paths`` (e.g. ``display_name``, ``labels``) of ``model`` (``model.name`` is required)."""
         mask = field_mask_pb2.FieldMask(paths=list(paths))
-        with self._translate(f"updating {', '.join(paths)} of model {model.name}"):
-            return self.models.update_model(model=model, update_mask=mask, timeout=self.rpc_timeout_seconds)
+        return self.call(
+            f"updating {', '.join(paths)} of model {model.name}",
+            lambda: self.models.update_model(
+                model=model, update_mask=mask, retry=None, timeout=self.rpc_timeout_seconds
+            ),
+        )
 
     def delete_model(self, name: str) -> bool:
         """Delete the model and wait; returns ``False`` when it was already gone."""
         return self._finish_unless_missing(
-            f"deleting model {name}", lambda: self.models.delete_model(name=name, timeout=self.rpc_timeout_seconds)
+            f"deleting model {name}",
+            lambda: self.models.delete_model(name=name, retry=None, timeout=self.rpc_timeout_seconds),
         )
 
     # ------------------------------------------------------------------ endpoints
@@ -460,22 +314,37 @@ class VertexApi:
     def get_endpoint(self, name: str) -> aiplatform_v1.Endpoint | None:
         """Return the endpoint (with its deployed models and traffic split), or ``None`` when it does not exist."""
         return self._unless_missing(
-            f"reading endpoint {name}", lambda: self.endpoints.get_endpoint(name=name, timeout=self.rpc_timeout_seconds)
+            f"reading endpoint {name}",
+            lambda: self.endpoints.get_endpoint(name=name, retry=None, timeout=self.rpc_timeout_seconds),
         )
 
     def deploy_model(
-        self, endpoint: str, deployed_model: aiplatform_v1.DeployedModel, traffic_split: Mapping[str, int]
+        self,
+        endpoint: str,
+        deployed_model: aiplatform_v1.DeployedModel,
+        traffic_split: Mapping[str, int],
+        *,
+        took_effect: Callable[[], aiplatform_v1.DeployedModel | None] | None = None,
     ) -> aiplatform_v1.DeployedModel:
-        """Deploy onto ``endpoint`` with ``traffic_split`` (``"0"`` is the new model) and wait."""
+        """Deploy onto ``endpoint`` with ``traffic_split`` (``"0"`` is the new model) and wait.
+
+        ``took_effect`` finds the deployed model a failed attempt created (its deploy may still be running).
+        """
         action = f"deploying model {deployed_model.model} to endpoint {endpoint}"
-        with self._translate(action):
-            operation = self.endpoints.deploy_model(
+
+        def send() -> Any:
+            return self.endpoints.deploy_model(
                 endpoint=endpoint,
                 deployed_model=deployed_model,
                 traffic_split=dict(traffic_split),
+                retry=None,
                 timeout=self.rpc_timeout_seconds,
             )
-        response = self._wait(operation, action)
+
+        started = self.call(action, send, took_effect=took_effect)
+        if isinstance(started, aiplatform_v1.DeployedModel):
+            return started
+        response = self._wait(started, action)
         deployed: aiplatform_v1.DeployedModel = response.deployed_model
         return deployed
 
@@ -489,8 +358,10 @@ class VertexApi:
             deployed_model=deployed_model,
             update_mask=field_mask_pb2.FieldMask(paths=list(paths)),
         )
-        with self._translate(action):
-            operation = self.endpoints.mutate_deployed_model(request=request, timeout=self.rpc_timeout_seconds)
+        operation = self.call(
+            action,
+            lambda: self.endpoints.mutate_deployed_model(request=request, retry=None, timeout=self.rpc_timeout_seconds),
+        )
         response = self._wait(operation, action)
         mutated: aiplatform_v1.DeployedModel = response.deployed_model
         return mutated
@@ -507,5 +378,6 @@ class VertexApi:
             endpoint=endpoint, deployed_model_id=deployed_model_id, traffic_split=dict(traffic_split or {})
         )
         return self._finish_unless_missing(
-            action, lambda: self.endpoints.undeploy_model(request=request, timeout=self.rpc_timeout_seconds)
+            action,
+            lambda: self.endpoints.undeploy_model(request=request, retry=None, timeout=self.rpc_timeout_seconds),
         )

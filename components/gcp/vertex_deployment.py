@@ -16,8 +16,8 @@ import pulumi
 import pulumi_gcp as gcp
 
 from ..config import DeploymentConfig
-from ..config import vertex as vertex_rules
-from ..tags import gcp_labels
+from ..facts import gcp as facts
+from ..resolve.gcp import ResolvedVertex, resolve_vertex
 from .identity import DeploymentServiceAccount
 from .model_deployment import VertexModelDeployment, VertexModelDeploymentArgs
 from .output_bucket import VertexOutputBucket
@@ -25,18 +25,21 @@ from .output_bucket import VertexOutputBucket
 TYPE_TOKEN = "ml-serving:gcp:VertexDeployment"
 
 
-def vertex_target(config: DeploymentConfig) -> int | None:
-    """The autoscaling target as Vertex takes it (an integer), or None without autoscaling."""
-    target = config.scaling.resolved_target
-    if not config.scaling.autoscaled or target is None:
-        return None
-    return max(1, round(target))
-
-
 def predict_url(region: str, endpoint: str, dedicated_dns: str | None = None) -> str:
     """The HTTPS URL of ``:predict`` on the shared regional host, or on the endpoint's dedicated DNS name."""
-    host = dedicated_dns or f"{region}-aiplatform.googleapis.com"
-    return f"https://{host}/v1/{endpoint}:predict"
+    return facts.public_predict_url(region, endpoint, dedicated_dns)
+
+
+def invoke_url(resolved: ResolvedVertex, values: list[Any]) -> str:
+    """Where clients send predictions: on a private endpoint the deployed model's private URI (as Vertex reports
+    it, else as the docs spell it), else the public predict URL (dedicated DNS name when enabled).
+
+    ``values``: endpoint name, endpoint id, dedicated DNS name, deployed model id, private predict URI.
+    """
+    endpoint_name, endpoint_id, dedicated_dns, deployed_model_id, private_uri = values
+    if resolved.private_network:
+        return str(private_uri or facts.private_predict_url(str(endpoint_id), str(deployed_model_id)))
+    return predict_url(resolved.region, str(endpoint_name), dedicated_dns)
 
 
 class VertexDeployment(pulumi.ComponentResource):
@@ -51,19 +54,33 @@ class VertexDeployment(pulumi.ComponentResource):
         api_endpoint: override of the Vertex API host (tests use a local fake server).
         opts: options of the component; children inherit providers through ``parent``.
 
-    Outputs:
-        endpoint (resource name), endpoint_id, model, deployed_model_id, predict_url, service_account,
-        machine_type, output_bucket (async only).
+    Outputs (named like the SageMaker component's):
+        endpoint_name (resource name ``projects/P/locations/R/endpoints/ID``), endpoint_id (``ID``), invoke_url
+        (where to send predictions), model, deployed_model_id, service_account, machine_type, output_bucket
+        (async only); deprecated until the next MAJOR version: endpoint (= endpoint_name), predict_url
+        (= invoke_url).
     """
 
+    endpoint_name: pulumi.Output[str]
+    """Endpoint resource name ``projects/P/locations/R/endpoints/ID``."""
     endpoint: pulumi.Output[str]
+    """Deprecated alias of :attr:`endpoint_name` (0.1.0 output name)."""
     endpoint_id: pulumi.Output[str]
+    """Endpoint id (last segment of the resource name)."""
     model: pulumi.Output[str]
+    """Model resource name."""
     deployed_model_id: pulumi.Output[str]
+    """Deployed model id on the endpoint."""
+    invoke_url: pulumi.Output[str]
+    """Where clients send predictions (public, dedicated or private URL)."""
     predict_url: pulumi.Output[str]
+    """Deprecated alias of :attr:`invoke_url` (0.1.0 output name)."""
     service_account: pulumi.Output[str]
+    """Service account the model runs as."""
     machine_type: pulumi.Output[str]
+    """Machine of each replica."""
     output_bucket: pulumi.Output[str] | None
+    """``gs://`` URL of the output bucket (async only)."""
 
     def __init__(
         self,
@@ -82,14 +99,24 @@ class VertexDeployment(pulumi.ComponentResource):
             raise ValueError(f"deployment {config.name} needs gcp:project and gcp:region")
         child = pulumi.ResourceOptions(parent=self)
         stack = pulumi.get_stack()
-        labels = gcp_labels(pulumi.get_project(), stack, config.name, {**config.tags, **(extra_labels or {})})
-        options = config.vertex
-        machine = vertex_rules.machine(config)
+        logical = f"{name}-endpoint"
+        problem = facts.endpoint_autoname_problem(logical)
+        if problem:
+            raise ValueError(f"VertexDeployment '{name}': {problem}; name the component with a lowercase slug")
+        resolved = resolve_vertex(
+            config,
+            project=project,
+            region=region,
+            stack=stack,
+            project_name=pulumi.get_project(),
+            extra_labels=extra_labels,
+        )
+        labels = dict(resolved.labels)
 
         grants: list[pulumi.Resource] = []
-        if options.service_account:
-            service_account: pulumi.Output[str] = pulumi.Output.from_input(options.service_account)
-            member = pulumi.Output.from_input(f"serviceAccount:{options.service_account}")
+        if resolved.service_account:
+            service_account: pulumi.Output[str] = pulumi.Output.from_input(resolved.service_account)
+            member = pulumi.Output.from_input(f"serviceAccount:{resolved.service_account}")
         else:
             identity = DeploymentServiceAccount(
                 f"{name}-identity", project, stack, config.name, config.artifacts, labels, opts=child
@@ -97,19 +124,21 @@ class VertexDeployment(pulumi.ComponentResource):
             service_account, member = identity.email, identity.member
             grants.append(identity)  # deploy only once the account may read its artifacts
 
+        # The endpoint id is Pulumi's auto-name ``{logical}-{7 hex}`` (checked above against the API rule); setting
+        # ``name`` now would replace existing endpoints and change their URL.
         endpoint = gcp.vertex.AiEndpoint(
-            f"{name}-endpoint",
-            display_name=f"{config.name}-{stack}",
+            logical,
+            display_name=resolved.display_name,
             description=f"ml-serving deployment {config.name} ({stack})",
             location=region,
             region=region,
             project=project,
             labels=labels,
-            encryption_spec=gcp.vertex.AiEndpointEncryptionSpecArgs(kms_key_name=options.kms_key)
-            if options.kms_key
+            encryption_spec=gcp.vertex.AiEndpointEncryptionSpecArgs(kms_key_name=resolved.kms_key)
+            if resolved.kms_key
             else None,
-            dedicated_endpoint_enabled=options.dedicated_endpoint or None,
-            network=options.private_network,
+            dedicated_endpoint_enabled=resolved.dedicated_endpoint or None,
+            network=resolved.private_network,
             opts=child,
         )
         deployment = VertexModelDeployment(
@@ -118,22 +147,25 @@ class VertexDeployment(pulumi.ComponentResource):
                 project=project,
                 region=region,
                 endpoint=endpoint.id,
-                display_name=f"{config.name}-{stack}",
-                image_uri=config.image,
-                artifact_uri=config.artifacts,
-                predict_route=options.predict_route,
-                health_route=options.health_route,
-                port=options.port,
-                env=dict(config.environment),
+                display_name=resolved.display_name,
+                image_uri=resolved.image,
+                artifact_uri=resolved.artifact_uri,
+                predict_route=resolved.predict_route,
+                health_route=resolved.health_route,
+                port=resolved.port,
+                env=dict(resolved.env),
                 labels=labels,
-                machine_type=machine.machine_type,
-                accelerator_type=machine.accelerator_type,
-                accelerator_count=machine.accelerator_count,
-                min_replicas=config.scaling.min,
-                max_replicas=config.scaling.max,
-                metric=config.scaling.metric if config.scaling.autoscaled else None,
-                target=vertex_target(config),
+                machine_type=resolved.machine_type,
+                accelerator_type=resolved.accelerator_type,
+                accelerator_count=resolved.accelerator_count,
+                min_replicas=resolved.min_replicas,
+                max_replicas=resolved.max_replicas,
+                metric=resolved.metric,
+                target=resolved.target,
+                autoscaling_metric_specs=resolved.metric_spec_inputs,
                 service_account=service_account,
+                kms_key_name=resolved.kms_key,
+                private_endpoint=True if resolved.private_network else None,
                 api_endpoint=api_endpoint,
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=grants),
@@ -147,30 +179,36 @@ class VertexDeployment(pulumi.ComponentResource):
                 config.async_inference,
                 writer_member=member,
                 labels=labels,
-                kms_key=options.kms_key,
+                kms_key=resolved.kms_key,
                 opts=child,
             )
             self.output_bucket = bucket.url
 
-        self.endpoint = endpoint.id
+        self.endpoint_name = endpoint.id
+        self.endpoint = self.endpoint_name
         self.endpoint_id = endpoint.name
         self.model = deployment.model
         self.deployed_model_id = deployment.deployed_model_id
-        dns = endpoint.dedicated_endpoint_dns if options.dedicated_endpoint else None
-        self.predict_url = pulumi.Output.all(endpoint.id, dns).apply(lambda v: predict_url(region, v[0], v[1]))
+        dns = endpoint.dedicated_endpoint_dns if resolved.dedicated_endpoint else None
+        self.invoke_url = pulumi.Output.all(
+            endpoint.id, endpoint.name, dns, deployment.deployed_model_id, deployment.private_predict_uri
+        ).apply(lambda values: invoke_url(resolved, values))
+        self.predict_url = self.invoke_url
         self.service_account = service_account
-        self.machine_type = pulumi.Output.from_input(machine.machine_type)
+        self.machine_type = pulumi.Output.from_input(resolved.machine_type)
         self.register_outputs(self.outputs())
 
     def outputs(self) -> dict[str, pulumi.Output[Any]]:
         """The component's outputs by name, as exported for the stack."""
         outputs: dict[str, pulumi.Output[Any]] = {
             "cloud": pulumi.Output.from_input("gcp"),
-            "endpoint": self.endpoint,
+            "endpoint_name": self.endpoint_name,
             "endpoint_id": self.endpoint_id,
+            "invoke_url": self.invoke_url,
             "model": self.model,
             "deployed_model_id": self.deployed_model_id,
-            "predict_url": self.predict_url,
+            "endpoint": self.endpoint,  # deprecated: same as endpoint_name, removed in the next MAJOR version
+            "predict_url": self.predict_url,  # deprecated: same as invoke_url, removed in the next MAJOR version
             "service_account": self.service_account,
             "machine_type": self.machine_type,
         }

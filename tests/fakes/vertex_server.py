@@ -43,6 +43,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from google.cloud import aiplatform_v1
+from google.protobuf import json_format
+
+from tests.fakes import vertex_rules
+from tests.fakes.vertex_rules import RequestRejected
+
 TYPE_PREFIX = "type.googleapis.com/google.cloud.aiplatform.v1."
 """Prefix of the ``@type`` URL of aiplatform v1 messages packed in ``google.protobuf.Any``."""
 
@@ -135,16 +141,27 @@ class RecordedRequest:
 class ApiError(Exception):
     """An error the fake answers with, as ``{"error": {"code", "message", "status"}}``."""
 
-    def __init__(self, http_status: int, message: str, status: str | None = None) -> None:
+    def __init__(
+        self, http_status: int, message: str, status: str | None = None, field_violation: str | None = None
+    ) -> None:
         """Build the error for ``http_status``; ``status`` defaults to the usual google.rpc name."""
         super().__init__(message)
         self.http_status = http_status
         self.message = message
         self.status = status or HTTP_STATUS_NAMES.get(http_status, "UNKNOWN")
+        self.field_violation = field_violation
 
     def payload(self) -> dict[str, Any]:
-        """Return the JSON error body of the Google API error model."""
-        return {"error": {"code": self.http_status, "message": self.message, "status": self.status}}
+        """Return the JSON error body of the Google API error model (with ``google.rpc.BadRequest`` details)."""
+        error: dict[str, Any] = {"code": self.http_status, "message": self.message, "status": self.status}
+        if self.field_violation is not None:
+            error["details"] = [
+                {
+                    "@type": "type.googleapis.com/google.rpc.BadRequest",
+                    "fieldViolations": [{"field": self.field_violation, "description": self.message}],
+                }
+            ]
+        return {"error": error}
 
 
 @dataclass
@@ -171,6 +188,8 @@ class FakeOperation:
     """Packed response once finished successfully."""
     polls: int = 0
     """How many times the operation was read."""
+    on_error: Callable[[], None] | None = None
+    """Undoes what the request reserved when the operation fails."""
 
     def poll(self) -> dict[str, Any]:
         """Advance the operation by one read and return its JSON representation."""
@@ -186,6 +205,8 @@ class FakeOperation:
         self.done = True
         if self.error is None:
             self.response = self.complete()
+        elif self.on_error is not None:
+            self.on_error()
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``google.longrunning.Operation`` JSON for the current state."""
@@ -243,6 +264,8 @@ class FakeVertexServer:
         self.lock = threading.RLock()
         self._ids = itertools.count(1)
         self._http_failures: dict[str, list[_Injection]] = {}
+        self._failures_after: dict[str, list[_Injection]] = {}
+        self.parsed: Any = None
         self._operation_failures: dict[str, list[_Injection]] = {}
         self._operation_hangs: dict[str, list[_Injection]] = {}
         self._httpd: ThreadingHTTPServer | None = None
@@ -308,17 +331,65 @@ class FakeVertexServer:
     def _canonical_location(self) -> str:
         return f"projects/{self.project_number}/locations/{self.region}"
 
-    def add_endpoint(self, endpoint_id: str = "4242424242", display_name: str = "serving") -> str:
-        """Create an empty endpoint; returns its name with the project id (as pulumi-gcp reports it)."""
+    def add_endpoint(
+        self,
+        endpoint_id: str = "4242424242",
+        display_name: str = "serving",
+        *,
+        network: str | None = None,
+        kms_key_name: str | None = None,
+        dedicated: bool = False,
+    ) -> str:
+        """Create an empty endpoint (as Vertex would have, with any id); returns its name with the project id."""
+        endpoint: dict[str, Any] = {
+            "name": f"{self._canonical_location()}/endpoints/{endpoint_id}",
+            "displayName": display_name,
+            "deployedModels": [],
+            "trafficSplit": {},
+            "createTime": _TIMESTAMP,
+        }
+        if network:
+            endpoint["network"] = network
+        if kms_key_name:
+            endpoint["encryptionSpec"] = {"kmsKeyName": kms_key_name}
+        if dedicated:
+            endpoint["dedicatedEndpointEnabled"] = True
+            endpoint["dedicatedEndpointDns"] = (
+                f"{endpoint_id}.{self.region}-{self.project_number}.prediction.vertexai.goog"
+            )
         with self.lock:
-            self.endpoints[endpoint_id] = {
-                "name": f"{self._canonical_location()}/endpoints/{endpoint_id}",
-                "displayName": display_name,
-                "deployedModels": [],
-                "trafficSplit": {},
-                "createTime": _TIMESTAMP,
-            }
+            self.endpoints[endpoint_id] = endpoint
         return f"{self.location}/endpoints/{endpoint_id}"
+
+    def create_endpoint(
+        self,
+        endpoint_id: str,
+        display_name: str,
+        *,
+        network: str | None = None,
+        kms_key_name: str | None = None,
+        dedicated: bool = False,
+        labels: dict[str, str] | None = None,
+    ) -> str:
+        """What ``CreateEndpoint`` with ``endpoint_id`` accepts (the rules of aiplatform v1), then :meth:`add_endpoint`.
+
+        Raises :class:`ApiError` (400) for an id, network, key or label the service refuses.
+        """
+        try:
+            if not re.match(r"^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,8})$", endpoint_id):
+                raise RequestRejected("endpoint_id", f"Invalid endpoint_id {endpoint_id}.")
+            if network and not re.match(r"^projects/[0-9]+/global/networks/[a-z][-a-z0-9]*$", network):
+                raise RequestRejected("endpoint.network", f"network {network} must name the project by number.")
+            if network and dedicated:
+                raise RequestRejected("endpoint", "A dedicated endpoint cannot be peered with a network.")
+            if kms_key_name:
+                vertex_rules.check_kms(kms_key_name, self.region, "endpoint.encryption_spec.kms_key_name")
+            vertex_rules.check_labels(labels or {}, "endpoint.labels")
+        except RequestRejected as rejected:
+            raise ApiError(400, rejected.description, rejected.status, rejected.field) from None
+        return self.add_endpoint(
+            endpoint_id, display_name, network=network, kms_key_name=kms_key_name, dedicated=dedicated
+        )
 
     def endpoint_state(self, endpoint: str) -> dict[str, Any]:
         """Deep copy of an endpoint's state, by full name or id."""
@@ -356,6 +427,17 @@ class FakeVertexServer:
         text = message or f"Injected {status} for {call}."
         with self.lock:
             self._http_failures.setdefault(call, []).append(_Injection(times, ApiError(http_status, text)))
+
+    def fail_after_next(self, call: str, http_status: int, message: str | None = None, times: int = 1) -> None:
+        """Apply the next ``times`` requests routed to ``call``, then answer them with ``http_status`` anyway.
+
+        A response lost on the way back (a 503 or 504 from a proxy after the service acted): the client cannot
+        tell whether the request took effect.
+        """
+        status = HTTP_STATUS_NAMES.get(http_status, "UNKNOWN")
+        text = message or f"Injected {status} after {call} took effect."
+        with self.lock:
+            self._failures_after.setdefault(call, []).append(_Injection(times, ApiError(http_status, text)))
 
     def fail_operation(self, call: str, status: str = "INTERNAL", message: str | None = None, times: int = 1) -> None:
         """Make the next ``times`` operations started by ``call`` finish with ``status`` (google.rpc name)."""
@@ -401,10 +483,18 @@ class FakeVertexServer:
                 if injected is not None:
                     raise injected
                 if match is None:
-                    raise ApiError(404, f"The fake has no route for {handler.command} {url.path}.")
+                    raise ApiError(404, f"The requested URL {url.path} was not found on this server.")
                 params = match.groupdict()
                 self._check_location(params)
-                status, payload = 200, getattr(self, f"_{call}")(params, query, body or {})
+                try:
+                    vertex_rules.check_query(call, query)
+                    self.parsed = vertex_rules.parse_body(call, body)
+                    status, payload = 200, getattr(self, f"_{call}")(params, query, body or {})
+                except RequestRejected as rejected:
+                    raise ApiError(400, rejected.description, rejected.status, rejected.field) from None
+                after = self._take(self._failures_after, call)
+                if after is not None:
+                    raise after  # the request took effect, but the client sees an error (half-finished)
             except ApiError as err:
                 status, payload = err.http_status, err.payload()
         data = json.dumps(payload).encode()
@@ -427,9 +517,11 @@ class FakeVertexServer:
         metadata: str,
         complete: Callable[[], dict[str, Any]],
         error: tuple[int, str] | None = None,
+        on_error: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
         injected = self._take(self._operation_failures, call)
         op = FakeOperation(
+            on_error=on_error,
             name=f"{parent}/operations/{next(self._ids)}",
             call=call,
             metadata_type=TYPE_PREFIX + metadata,
@@ -476,6 +568,10 @@ class FakeVertexServer:
             raise ApiError(400, "Model.display_name is required.")
         if not (model.get("containerSpec") or {}).get("imageUri"):
             raise ApiError(400, "Model.container_spec.image_uri is required for a custom container model.")
+        parsed = self.parsed.model
+        vertex_rules.check_labels(dict(parsed.labels), "model.labels")
+        if parsed.encryption_spec.kms_key_name:
+            vertex_rules.check_kms(parsed.encryption_spec.kms_key_name, self.region, "model.encryption_spec")
         model_id = str(9000000000000000000 + next(self._ids))
         name = f"{self._canonical_location()}/models/{model_id}"
         model.update(
@@ -521,6 +617,8 @@ class FakeVertexServer:
         for path in paths:
             if path not in MUTABLE_MODEL_PATHS:
                 raise ApiError(400, f"Field {path} cannot be updated.")
+            if path == "labels":
+                vertex_rules.check_labels(dict(self.parsed.labels), "model.labels")
             key = MUTABLE_MODEL_PATHS[path]
             if key in body:
                 model[key] = copy.deepcopy(body[key])
@@ -564,6 +662,15 @@ class FakeVertexServer:
             raise ApiError(400, "dedicated_resources.min_replica_count must be at least 1.")
         if max_count < min_count:
             raise ApiError(400, "max_replica_count must be greater than or equal to min_replica_count.")
+        vertex_rules.check_dedicated_resources(
+            self.parsed.deployed_model.dedicated_resources, "deployed_model.dedicated_resources"
+        )
+        if endpoint.get("network") and endpoint["deployedModels"]:
+            raise ApiError(
+                400,
+                "A private endpoint serves one deployed model; undeploy the current one first.",
+                "FAILED_PRECONDITION",
+            )
         split = {k: int(v) for k, v in (body.get("trafficSplit") or {}).items()}
         existing = {d["id"] for d in endpoint["deployedModels"]}
         if split:
@@ -588,15 +695,29 @@ class FakeVertexServer:
             createTime=_TIMESTAMP,
         )
         deployed.setdefault("displayName", model.get("displayName", ""))
+        if endpoint.get("network"):
+            endpoint_id = endpoint["name"].rsplit("/", 1)[-1]
+            base = f"http://{endpoint_id}.aiplatform.googleapis.com/v1/models/{deployed_model_id}"
+            deployed["privateEndpoints"] = {"predictHttpUri": f"{base}:predict", "healthHttpUri": f"{base}:health"}
+
+        # From the request on the model is "deployed or being deployed" (DeleteModel refuses it); a failed deploy
+        # releases it.
+        reference = {"endpoint": endpoint["name"], "deployedModelId": deployed_model_id}
+        model["deployedModels"].append(reference)
 
         def complete() -> dict[str, Any]:
             endpoint["deployedModels"].append(deployed)
             if split:
                 endpoint["trafficSplit"] = {(deployed_model_id if k == "0" else k): v for k, v in split.items()}
-            model["deployedModels"].append({"endpoint": endpoint["name"], "deployedModelId": deployed_model_id})
             return {"@type": TYPE_PREFIX + "DeployModelResponse", "deployedModel": copy.deepcopy(deployed)}
 
-        return self._start_operation("DeployModel", endpoint["name"], "DeployModelOperationMetadata", complete, error)
+        def release() -> None:
+            if reference in model["deployedModels"]:
+                model["deployedModels"].remove(reference)
+
+        return self._start_operation(
+            "DeployModel", endpoint["name"], "DeployModelOperationMetadata", complete, error, on_error=release
+        )
 
     def _MutateDeployedModel(self, params: dict[str, str], query: dict[str, list[str]], body: dict[str, Any]) -> Any:
         endpoint = self._endpoint(params["id"])
@@ -621,6 +742,11 @@ class FakeVertexServer:
         max_count = int(new_resources.get("maxReplicaCount", 0)) or min_count
         if min_count < 1 or max_count < min_count:
             raise ApiError(400, f"Invalid replica bounds min={min_count} max={max_count}.")
+        merged = aiplatform_v1.DedicatedResources.pb()()
+        json_format.ParseDict(new_resources, merged)
+        vertex_rules.check_dedicated_resources(
+            aiplatform_v1.DedicatedResources.wrap(merged), "deployed_model.dedicated_resources"
+        )
 
         def complete() -> dict[str, Any]:
             deployed["dedicatedResources"] = new_resources

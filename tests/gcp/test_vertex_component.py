@@ -116,3 +116,53 @@ def test_async_force_destroy_is_an_explicit_opt_in(run_stack):
 def test_async_protect_is_passed_to_the_bucket(run_stack):
     plan = run_stack(stack_values(gcp_deployment(**{"async": {"protect": True}})))
     assert plan.one(BUCKET).options.get("protect") is True
+
+
+def test_the_plan_shows_the_metric_specs_exactly_as_sent(plan):
+    assert plan.one(MODEL).inputs["autoscaling_metric_specs"] == [
+        {"metric_name": "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle", "target": 60},
+        {"metric_name": "aiplatform.googleapis.com/prediction/online/cpu/utilization", "target": 100},
+    ]
+
+
+def test_cmek_reaches_the_uploaded_model_too(run_stack):
+    key = "projects/acme-ml/locations/europe-west4/keyRings/ml/cryptoKeys/serving"
+    plan = run_stack(stack_values(gcp_deployment(vertex={"kms_key": key})))
+    assert plan.one(ENDPOINT).inputs["encryptionSpec"] == {"kmsKeyName": key}
+    assert plan.one(MODEL).inputs["kms_key_name"] == key
+
+
+def test_outputs_use_the_sagemaker_names_and_keep_the_0_1_0_names(plan):
+    outputs = plan.outputs["reranker"]
+    endpoint_id = outputs["endpoint_id"]
+    assert outputs["endpoint_name"] == f"projects/acme-ml/locations/europe-west4/endpoints/{endpoint_id}"
+    assert (
+        outputs["invoke_url"] == f"https://europe-west4-aiplatform.googleapis.com/v1/{outputs['endpoint_name']}:predict"
+    )
+    assert (outputs["endpoint"], outputs["predict_url"]) == (outputs["endpoint_name"], outputs["invoke_url"])
+
+
+def test_a_private_endpoint_exports_the_private_predict_url(run_stack):
+    network = "projects/123456789012/global/networks/serving"
+    plan = run_stack(stack_values(gcp_deployment(vertex={"private_network": network})))
+    assert plan.one(ENDPOINT).inputs["network"] == network
+    assert plan.one(MODEL).inputs["private_endpoint"] is True  # replacements delete first: one model per endpoint
+    outputs = plan.outputs["reranker"]
+    assert outputs["invoke_url"] == (
+        f"http://{outputs['endpoint_id']}.aiplatform.googleapis.com/v1/models/{outputs['deployed_model_id']}:predict"
+    )
+    assert outputs["predict_url"] == outputs["invoke_url"]
+
+
+def test_a_component_name_whose_endpoint_auto_name_breaks_the_id_rule_is_refused():
+    from components.config import DeploymentConfig
+    from components.gcp import VertexDeployment
+    from components.mock_runtime import run_program
+
+    config = DeploymentConfig.model_validate(gcp_deployment())
+
+    def program():
+        VertexDeployment("Reranker_EU", config, project="acme-ml", region="europe-west4")
+
+    with pytest.raises(Exception, match="breaks Vertex's rule: a lowercase letter first"):
+        run_program(program, stack="test", config={"gcp:project": "acme-ml"})

@@ -26,7 +26,6 @@ from pulumi.runtime import rpc
 from components.gcp.model_deployment import (
     DEPLOYMENT_KEY_LABEL,
     INPUT_KEYS,
-    METRIC_NAMES,
     REPLACE_KEYS,
     UPDATE_KEYS,
     DeploymentSpec,
@@ -110,12 +109,23 @@ def test_create_uploads_then_deploys_with_all_traffic(
 ) -> None:
     id_, outs = create(provider, vertex_server, endpoint)
 
-    assert vertex_server.calls() == ["GetEndpoint", "ListModels", "UploadModel", "GetEndpoint", "DeployModel"]
+    assert vertex_server.calls() == [
+        "GetEndpoint",
+        "ListModels",  # a pending upload of the same inputs to resume?
+        "UploadModel",
+        "GetEndpoint",
+        "DeployModel",
+        "UpdateModel",  # label the model live
+        "ListModels",  # orphans of earlier failed creates of this deployment?
+    ]
+    instance = outs["instance_id"]
+    assert len(instance) == 16 and set(instance) <= set("0123456789abcdef")
     polls = vertex_server.requests_for("GetOperation")
     assert len(polls) == 4  # per operation: one "not done" answer, then "done"
     assert all(p.path.startswith("/ui/projects/123456789012/locations/us-central1/") for p in polls)
-    [listing] = vertex_server.requests_for("ListModels")
-    assert listing.query["filter"] == [f'labels.{DEPLOYMENT_KEY_LABEL}="{outs["deployment_key"]}"']
+    listing, orphans = vertex_server.requests_for("ListModels")
+    assert listing.query["filter"] == [f'labels.ml_serving_deployment_key="{outs["deployment_key"]}"']
+    assert orphans.query["filter"] == ['labels.ml_serving_name="sentiment"']
 
     [upload] = vertex_server.requests_for("UploadModel")
     assert upload.path == f"/v1/{vertex_server.location}/models:upload"
@@ -123,7 +133,14 @@ def test_create_uploads_then_deploys_with_all_traffic(
     model = upload.body["model"]
     assert model["displayName"] == "sentiment"
     assert model["artifactUri"] == "gs://fake-bucket/sentiment/1"
-    assert model["labels"] == {"team": "ml", DEPLOYMENT_KEY_LABEL: outs["deployment_key"]}
+    assert model["labels"] == {
+        "team": "ml",
+        "ml_serving_deployment_key": outs["deployment_key"],
+        "ml_serving_instance": instance,
+        "ml_serving_state": "pending",
+        "ml_serving_name": "sentiment",
+    }
+    assert "encryptionSpec" not in model
     assert model["containerSpec"] == {
         "imageUri": IMAGE_V1,
         "predictRoute": "/predict",
@@ -137,19 +154,23 @@ def test_create_uploads_then_deploys_with_all_traffic(
     assert deploy.body == {
         "deployedModel": {
             "model": outs["model"],
-            "displayName": "sentiment",
+            "displayName": f"sentiment-{instance}",
             "serviceAccount": SERVICE_ACCOUNT,
             "dedicatedResources": {
                 "machineSpec": {"machineType": "g2-standard-8", "acceleratorType": L4, "acceleratorCount": 1},
                 "minReplicaCount": 1,
                 "maxReplicaCount": 3,
                 "autoscalingMetricSpecs": [
-                    {"metricName": "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle", "target": 70}
+                    {"metricName": "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle", "target": 70},
+                    {"metricName": "aiplatform.googleapis.com/prediction/online/cpu/utilization", "target": 100},
                 ],
             },
         },
         "trafficSplit": {"0": 100},
     }
+    [live] = vertex_server.requests_for("UpdateModel")
+    assert live.query["updateMask"] == ["labels"]
+    assert vertex_server.models[outs["model"].rsplit("/", 1)[-1]]["labels"]["ml_serving_state"] == "live"
 
     [deployed] = vertex_server.deployed_models(endpoint)
     assert vertex_server.traffic_split(endpoint) == {deployed["id"]: 100}
@@ -163,28 +184,40 @@ def test_create_uploads_then_deploys_with_all_traffic(
     assert "__provider" not in outs
 
 
+CPU = "aiplatform.googleapis.com/prediction/online/cpu/utilization"
+DUTY = "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle"
+REQUESTS = "aiplatform.googleapis.com/prediction/online/request_count"
+
+
 @pytest.mark.parametrize(
-    ("metric", "metric_name"),
+    ("metric", "specs"),
     [
-        ("cpu", "aiplatform.googleapis.com/prediction/online/cpu/utilization"),
-        ("gpu", "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle"),
-        ("invocations", "aiplatform.googleapis.com/prediction/online/request_count"),
+        # The chosen metric gets the target; every utilization metric Vertex would apply by default (CPU, and duty
+        # cycle with GPUs, both at 60) gets 100 so that it never triggers a scale-out nor holds a scale-in back.
+        ("cpu", [{"metricName": CPU, "target": 55}, {"metricName": DUTY, "target": 100}]),
+        ("gpu", [{"metricName": DUTY, "target": 55}, {"metricName": CPU, "target": 100}]),
+        (
+            "invocations",
+            [
+                {"metricName": REQUESTS, "target": 55},
+                {"metricName": CPU, "target": 100},
+                {"metricName": DUTY, "target": 100},
+            ],
+        ),
     ],
 )
-def test_create_maps_the_autoscaling_metric(
+def test_create_declares_every_autoscaling_metric_so_only_the_chosen_one_drives_scaling(
     provider: VertexModelDeploymentProvider,
     vertex_server: FakeVertexServer,
     endpoint: str,
     metric: str,
-    metric_name: str,
+    specs: list[dict[str, Any]],
 ) -> None:
     create(provider, vertex_server, endpoint, metric=metric, target=55.0)
 
     [deploy] = vertex_server.requests_for("DeployModel")
     assert deploy.body is not None
-    specs = deploy.body["deployedModel"]["dedicatedResources"]["autoscalingMetricSpecs"]
-    assert specs == [{"metricName": metric_name, "target": 55}]
-    assert METRIC_NAMES[metric] == metric_name
+    assert deploy.body["deployedModel"]["dedicatedResources"]["autoscalingMetricSpecs"] == specs
 
 
 def test_create_cpu_only_minimal_inputs_sends_no_optional_fields(
@@ -232,43 +265,66 @@ def test_create_fails_clearly_when_the_endpoint_does_not_exist(
     assert vertex_server.calls() == ["GetEndpoint"]
 
 
-def test_create_twice_with_the_same_inputs_does_not_duplicate(
+def test_a_second_create_with_the_same_inputs_never_adopts_the_live_model(
     provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
 ) -> None:
     first_id, first = create(provider, vertex_server, endpoint)
-    vertex_server.clear_requests()
 
     second_id, second = create(provider, vertex_server, endpoint)
 
-    assert vertex_server.calls() == ["GetEndpoint", "ListModels"]
-    assert (second_id, second["model"], second["deployed_model_id"]) == (
-        first_id,
-        first["model"],
-        first["deployed_model_id"],
-    )
-    assert len(vertex_server.models) == 1 and len(vertex_server.deployed_models(endpoint)) == 1
+    assert second["instance_id"] != first["instance_id"]
+    assert second["deployment_key"] == first["deployment_key"]
+    assert second["model"] != first["model"] and second_id != first_id
+    assert len(vertex_server.models) == 2 and len(vertex_server.deployed_models(endpoint)) == 2
 
 
-def test_rerun_after_a_failed_deploy_resumes_without_a_second_upload(
+def test_a_failed_deploy_removes_the_model_it_uploaded(
     provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
 ) -> None:
-    vertex_server.fail_next(
-        "DeployModel", 429, "Quota exceeded for aiplatform.googleapis.com/custom_model_serving_nvidia_l4_gpus."
+    vertex_server.fail_operation(
+        "DeployModel", "RESOURCE_EXHAUSTED", "Quota exceeded for custom_model_serving_nvidia_l4_gpus."
     )
     with pytest.raises(VertexApiError) as caught:
         create(provider, vertex_server, endpoint)
-    assert len(vertex_server.requests_for("UploadModel")) == 1
+
+    assert "was deleted again" in str(caught.value)
+    assert vertex_server.models == {}
+    assert vertex_server.calls()[-3:] == ["DeployModel", "GetModel", "DeleteModel"]
+
+
+def test_rerun_after_a_failed_deploy_and_cleanup_resumes_without_a_second_upload(
+    provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
+) -> None:
+    vertex_server.fail_operation("DeployModel", "RESOURCE_EXHAUSTED", "Quota exceeded.")
+    vertex_server.fail_next("DeleteModel", 500, "Internal error encountered.")
+    with pytest.raises(VertexApiError) as caught:
+        create(provider, vertex_server, endpoint)
     [kept] = vertex_server.models.values()
     assert kept["name"] in str(caught.value) and "is kept" in str(caught.value)
-    assert "re-running `pulumi up` resumes" in str(caught.value)
+    assert kept["labels"]["ml_serving_state"] == "pending"
     vertex_server.clear_requests()
 
     _, outs = create(provider, vertex_server, endpoint)
 
-    assert vertex_server.calls() == ["GetEndpoint", "ListModels", "DeployModel"]
-    assert outs["model"] == kept["name"]
+    assert vertex_server.calls() == ["GetEndpoint", "ListModels", "DeployModel", "UpdateModel", "ListModels"]
+    assert outs["model"] == kept["name"] and outs["instance_id"] == kept["labels"]["ml_serving_instance"]
     assert len(vertex_server.models) == 1
     assert [d["model"] for d in vertex_server.deployed_models(endpoint)] == [kept["name"]]
+
+
+def test_an_orphan_of_a_failed_create_goes_when_the_inputs_change(
+    provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
+) -> None:
+    vertex_server.fail_operation("DeployModel", "RESOURCE_EXHAUSTED", "Quota exceeded.")
+    vertex_server.fail_next("DeleteModel", 500, "Internal error encountered.")
+    with pytest.raises(VertexApiError):
+        create(provider, vertex_server, endpoint)
+    [orphan] = vertex_server.models
+
+    _, outs = create(provider, vertex_server, endpoint, machine_type="g2-standard-12")
+
+    assert list(vertex_server.models) == [outs["model"].rsplit("/", 1)[-1]]
+    assert orphan not in vertex_server.models
 
 
 # ---------------------------------------------------------------------- errors
@@ -294,14 +350,16 @@ def test_permission_denied_names_the_deployment_and_the_roles(
 def test_quota_exhausted_on_deploy_says_which_quota_to_request(
     provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
 ) -> None:
-    vertex_server.fail_next("DeployModel", 429, "Quota exceeded for custom_model_serving_nvidia_l4_gpus.")
+    vertex_server.fail_next("DeployModel", 429, "Quota exceeded for custom_model_serving_nvidia_l4_gpus.", times=1000)
     with pytest.raises(VertexApiError) as caught:
-        create(provider, vertex_server, endpoint)
+        create(provider, vertex_server, endpoint, operation_timeout_seconds=0.5)
 
     err = caught.value
     assert (err.reason, err.http_status) == ("quota_exceeded", 429)
     message = str(err)
     assert "Vertex AI deployment 'sentiment': quota or rate limit exhausted (HTTP 429) while deploying" in message
+    assert len(vertex_server.requests_for("DeployModel")) > 2  # retried with backoff until the budget ran out
+    assert "attempts): POST" in message and "Quota exceeded" in message
     assert "machine type g2-standard-8 with 1 x NVIDIA_L4 per replica in region us-central1" in message
     assert "up to 3 replica(s)" in message and "lower max_replicas" in message
     assert isinstance(err.__cause__, Exception) and "429" in str(err.__cause__)
@@ -321,7 +379,7 @@ def test_invalid_image_fails_the_deploy_operation_with_an_image_hint(
     assert f"operation {err.operation} failed while deploying model" in message
     assert "could not be pulled" in message
     assert f"Check image_uri '{IMAGE_V1}'" in message
-    assert "is kept" in message
+    assert "was deleted again" in message and vertex_server.models == {}
     assert vertex_server.deployed_models(endpoint) == []
 
 
@@ -433,7 +491,7 @@ def test_check_reports_invalid_inputs(provider: VertexModelDeploymentProvider) -
             "accelerator_type",
             "max_replicas",
             "metric",
-            "target",
+            "autoscaling_metric_specs",  # the gpu target 150 is not a percentage
             "labels",
             "env",
             "poll_interval_seconds",
@@ -450,7 +508,10 @@ def test_check_rejects_unknown_accelerators_and_metrics(
     base = raw_props(vertex_server, endpoint)
     bad = provider.check({}, {**base, "accelerator_type": "NVIDIA_GTX_1080", "metric": "memory"})
 
-    assert {f.property for f in bad.failures} == {"accelerator_type", "metric"}
+    assert {(f.property, f.reason) for f in bad.failures} == {
+        ("machine_type", "'g2-standard-8' comes with 1 x NVIDIA_L4, not 1 x NVIDIA_GTX_1080"),
+        ("metric", "metric must be one of ['cpu', 'gpu', 'invocations'] or None, got 'memory'"),
+    }
 
 
 def test_check_skips_values_unknown_during_preview(
@@ -488,6 +549,11 @@ NEW_VALUES: dict[str, Any] = {
     "api_endpoint": "http://127.0.0.1:1",
     "operation_timeout_seconds": 60,
     "poll_interval_seconds": 1,
+    "autoscaling_metric_specs": [
+        {"metric_name": "aiplatform.googleapis.com/prediction/online/cpu/utilization", "target": 45}
+    ],
+    "kms_key_name": "projects/fake-project/locations/us-central1/keyRings/r/cryptoKeys/k",
+    "private_endpoint": True,
 }
 
 
@@ -573,7 +639,8 @@ def test_update_mutates_replica_bounds_and_autoscaling(
                 "minReplicaCount": 2,
                 "maxReplicaCount": 5,
                 "autoscalingMetricSpecs": [
-                    {"metricName": "aiplatform.googleapis.com/prediction/online/cpu/utilization", "target": 50}
+                    {"metricName": "aiplatform.googleapis.com/prediction/online/cpu/utilization", "target": 50},
+                    {"metricName": "aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle", "target": 100},
                 ],
             },
         },
@@ -631,7 +698,13 @@ def test_update_changes_display_name_and_labels_keeping_the_key(
     assert patch.query["updateMask"] == ["displayName,labels"]
     model = vertex_server.models[olds["model"].rsplit("/", 1)[-1]]
     assert model["displayName"] == "sentiment-prod"
-    assert model["labels"] == {"team": "search", DEPLOYMENT_KEY_LABEL: olds["deployment_key"]}
+    assert model["labels"] == {
+        "team": "search",
+        "ml_serving_deployment_key": olds["deployment_key"],
+        "ml_serving_instance": olds["instance_id"],
+        "ml_serving_state": "live",
+        "ml_serving_name": "sentiment-prod",
+    }
     assert result.outs is not None and result.outs["deployment_key"] == olds["deployment_key"]
 
 
@@ -660,7 +733,7 @@ def test_delete_undeploys_then_deletes_the_model(
 
     provider.delete(id_, outs)
 
-    assert vertex_server.calls() == ["GetEndpoint", "UndeployModel", "DeleteModel"]
+    assert vertex_server.calls() == ["GetEndpoint", "UndeployModel", "GetModel", "DeleteModel"]
     [undeploy] = vertex_server.requests_for("UndeployModel")
     assert undeploy.body == {"deployedModelId": outs["deployed_model_id"]}  # last model: no traffic split
     [delete] = vertex_server.requests_for("DeleteModel")
@@ -678,7 +751,7 @@ def test_delete_of_resources_already_gone_succeeds(
 
     provider.delete(id_, outs)
 
-    assert vertex_server.calls() == ["GetEndpoint", "DeleteModel"]
+    assert vertex_server.calls() == ["GetEndpoint", "GetModel"]
 
 
 def test_delete_gives_remaining_traffic_to_the_other_models(
@@ -769,8 +842,11 @@ def test_replacement_creates_the_new_deployment_before_deleting_the_old(
         ("UploadModel", f"/v1/{vertex_server.location}/models:upload"),
         ("GetEndpoint", f"/v1/{endpoint}"),
         ("DeployModel", f"/v1/{endpoint}:deployModel"),
+        ("UpdateModel", f"/v1/{new['model']}"),
+        ("ListModels", f"/v1/{vertex_server.location}/models"),
         ("GetEndpoint", f"/v1/{endpoint}"),
         ("UndeployModel", f"/v1/{endpoint}:undeployModel"),
+        ("GetModel", f"/v1/{old['model']}"),
         ("DeleteModel", f"/v1/{old['model']}"),
     ]
     [undeploy] = vertex_server.requests_for("UndeployModel")
@@ -840,7 +916,7 @@ def test_state_with_an_unmanaged_metric_can_be_updated_and_deleted(
 
     [mutate] = vertex_server.requests_for("MutateDeployedModel")
     assert mutate.body is not None and mutate.body["updateMask"] == "dedicatedResources.autoscalingMetricSpecs"
-    assert vertex_server.calls()[-2:] == ["UndeployModel", "DeleteModel"]
+    assert vertex_server.calls()[-3:] == ["UndeployModel", "GetModel", "DeleteModel"]
     assert vertex_server.models == {}
 
 
