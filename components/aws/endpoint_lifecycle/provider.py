@@ -37,15 +37,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
-from botocore.config import Config
 
 from .errors import EndpointUpdateError
-from .rollover import UpdateRequest, converge
-from .waiter import WaitPolicy, describe_endpoint
+
+if TYPE_CHECKING:  # botocore is imported where the calls happen (the provider host), not by the offline plan
+    from .rollover import UpdateRequest
+    from .waiter import WaitPolicy
 
 ClientFactory = Callable[[str, str], Any]
 """``(service, region) -> botocore client``; a module-level callable, pickled with the provider."""
@@ -69,11 +70,14 @@ _PROVIDER_KEY = "__provider"
 def boto3_clients(service: str, region: str) -> Any:
     """The default client factory: boto3 with standard retries (throttling is also retried by the waiter)."""
     import boto3  # imported in the provider host only, where the calls happen
+    from botocore.config import Config
 
     return boto3.client(service, region_name=region, config=Config(retries={"mode": "standard", "max_attempts": 8}))
 
 
 def _request(props: Mapping[str, Any]) -> UpdateRequest:
+    from .rollover import UpdateRequest
+
     return UpdateRequest(
         endpoint_name=str(props["endpoint_name"]),
         endpoint_config_name=str(props["endpoint_config_name"]),
@@ -84,6 +88,8 @@ def _request(props: Mapping[str, Any]) -> UpdateRequest:
 
 
 def _policy(props: Mapping[str, Any]) -> WaitPolicy:
+    from .waiter import WaitPolicy
+
     defaults = WaitPolicy()
     timeout, poll = props.get("timeout_seconds"), props.get("poll_seconds")
     return WaitPolicy(
@@ -129,6 +135,8 @@ class EndpointLifecycleProvider(pulumi.dynamic.ResourceProvider):
         return pulumi.dynamic.DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def _converge(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        from .rollover import converge
+
         sagemaker, autoscaling, cloudwatch = self._clients(str(props["region"]))
         outcome = converge(
             sagemaker, autoscaling, cloudwatch, _request(props), _policy(props), self.sleep or time.sleep
@@ -153,6 +161,8 @@ class EndpointLifecycleProvider(pulumi.dynamic.ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         """Report the configuration the endpoint serves; an endpoint gone is reported as deleted."""
+        from .waiter import describe_endpoint
+
         sagemaker, _, _ = self._clients(str(props["region"]))
         described = describe_endpoint(sagemaker, id_, _policy(props), self.sleep or time.sleep)
         if described is None:
