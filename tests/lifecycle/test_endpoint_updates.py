@@ -419,3 +419,41 @@ def test_renaming_an_autoscaled_variant_deregisters_the_old_name_first(fake: Fak
     assert "RegisterScalableTarget" not in ops  # the new name gets its target from Pulumi, after the roll-over
     assert fake.state.targets == {} and fake.state.policies == {} and fake.state.schedules == {}
     assert set(fake.state.endpoints[ENDPOINT]["variants"]) == {"champion"}
+
+
+def test_a_wait_that_times_out_puts_the_autoscaling_back_and_says_so(fake: FakeAwsServer) -> None:
+    """An endpoint still Updating at the deadline: the held target is registered again (a later `pulumi up` that
+    finds the endpoint on the requested configuration would have nothing to do and leave it off)."""
+    from components.aws.endpoint_lifecycle.rollover import UpdateRequest, converge
+    from components.aws.endpoint_lifecycle.waiter import WaitPolicy
+
+    state = fake.state
+    original = state.UpdateEndpoint
+
+    def slow_update(params: dict[str, Any]) -> dict[str, Any]:
+        answer = original(params)
+        state.endpoints[ENDPOINT]["steps"] = [{"status": "Updating"}] * 50  # does not settle before the deadline
+        return answer
+
+    state.UpdateEndpoint = slow_update  # type: ignore[method-assign]
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    factory = clients_for(fake.url)
+    with pytest.raises(EndpointUpdateError) as raised:
+        converge(
+            factory("sagemaker", "us-east-1"),
+            factory("application-autoscaling", "us-east-1"),
+            None,  # no step-scaling alarms here: CloudWatch is not called
+            UpdateRequest(ENDPOINT, "cfg-bigger"),
+            WaitPolicy(timeout_seconds=300, poll_seconds=30),
+            sleep,
+            lambda: now[0],
+        )
+    message = str(raised.value)
+    assert f"SageMaker endpoint {ENDPOINT} is still Updating after 300 s" in message
+    assert "Autoscaling put back on: primary (min 2, max 6, 1 scaling policies, 1 scheduled actions)" in message
+    assert scaling_of(state) == BEFORE
+    assert "DeleteEndpointConfig" not in state.operations()

@@ -13,7 +13,7 @@ delete the configuration it left and the models only that one served (:func:`ret
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,10 +151,41 @@ def _describe_failure(name: str, requested: str, described: Mapping[str, Any], h
     )
 
 
-def _restore(autoscaling: Any, cloudwatch: Any, held: list[HeldTarget], live: Mapping[str, Any]) -> list[HeldTarget]:
+def _registered(autoscaling: Any, target: HeldTarget) -> bool:
+    return bool(registered_variants(autoscaling, target.resource_id.split("/")[1], [target.variant]))
+
+
+def _restore(autoscaling: Any, cloudwatch: Any, held: list[HeldTarget], live: Iterable[str]) -> list[HeldTarget]:
     restored, moved, alarms = restore(autoscaling, held, live)
     repoint_alarms(cloudwatch, moved, alarms)
     return restored
+
+
+def _after_interrupted_wait(
+    error: EndpointUpdateError,
+    sagemaker: Any,
+    autoscaling: Any,
+    cloudwatch: Any,
+    held: list[HeldTarget],
+    fallback: Mapping[str, Any],
+) -> EndpointUpdateError:
+    """The wait ended without a settled endpoint (deadline, endpoint gone): put the autoscaling back on the variants
+    the endpoint reports now, so that a later ``pulumi up`` that finds nothing to do does not leave it off."""
+    if not held:
+        return error
+    try:
+        described = sagemaker.describe_endpoint(EndpointName=error.endpoint)
+        live = [str(v["VariantName"]) for v in described.get("ProductionVariants", [])] or list(fallback)
+        restored = _restore(autoscaling, cloudwatch, held, live)
+        note = f" Autoscaling put back on: {', '.join(t.summary() for t in restored) or 'none'}."
+    except Exception as failure:  # report what must be registered by hand rather than hide the first error
+        note = (
+            f" Autoscaling could NOT be put back ({failure}); register again by hand: "
+            f"{', '.join(t.summary() for t in held)}."
+        )
+    return EndpointUpdateError(
+        str(error) + note, endpoint=error.endpoint, status=error.status, failure_reason=error.failure_reason
+    )
 
 
 def converge(
@@ -199,7 +230,11 @@ def converge(
     held = read_targets(
         autoscaling, name, [v for v in variants_needing_release(old_types, new_types) if v in autoscaled]
     )
-    release(autoscaling, held)
+    try:
+        release(autoscaling, held)
+    except ClientError:
+        _restore(autoscaling, cloudwatch, [t for t in held if not _registered(autoscaling, t)], old_types)
+        raise
     arguments: dict[str, Any] = {
         "EndpointName": name,
         "EndpointConfigName": requested,
@@ -225,7 +260,10 @@ def converge(
             failure_reason=message,
         ) from error
 
-    final = wait_until_settled(sagemaker, name, policy, sleep, clock)
+    try:
+        final = wait_until_settled(sagemaker, name, policy, sleep, clock)
+    except EndpointUpdateError as error:
+        raise _after_interrupted_wait(error, sagemaker, autoscaling, cloudwatch, held, old_types) from error
     live_config = final.get("EndpointConfigName")
     live_variants = new_types if live_config == requested else old_types
     restored = _restore(autoscaling, cloudwatch, held, live_variants)
