@@ -457,3 +457,14 @@ def test_a_wait_that_times_out_puts_the_autoscaling_back_and_says_so(fake: FakeA
     assert "Autoscaling put back on: primary (min 2, max 6, 1 scaling policies, 1 scheduled actions)" in message
     assert scaling_of(state) == BEFORE
     assert "DeleteEndpointConfig" not in state.operations()
+
+
+def test_a_failed_restore_after_a_good_roll_over_says_how_to_recover(fake: FakeAwsServer) -> None:
+    fake.state.fail_next["RegisterScalableTarget"] = FakeError("ValidationException", "Rate of requests exceeded.")
+    with pytest.raises(EndpointUpdateError) as raised:
+        provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-bigger"))
+    message = str(raised.value)
+    assert f"SageMaker endpoint {ENDPOINT} is InService on configuration cfg-bigger" in message
+    assert "putting its autoscaling back failed: Rate of requests exceeded." in message
+    assert "`pulumi refresh`" in message
+    assert "cfg-old" in fake.state.configs  # nothing retired: the update is reported as failed

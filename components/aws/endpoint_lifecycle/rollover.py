@@ -266,7 +266,18 @@ def converge(
         raise _after_interrupted_wait(error, sagemaker, autoscaling, cloudwatch, held, old_types) from error
     live_config = final.get("EndpointConfigName")
     live_variants = new_types if live_config == requested else old_types
-    restored = _restore(autoscaling, cloudwatch, held, live_variants)
+    try:
+        restored = _restore(autoscaling, cloudwatch, held, live_variants)
+    except ClientError as error:
+        message = error.response.get("Error", {}).get("Message", str(error))
+        raise EndpointUpdateError(
+            f"SageMaker endpoint {name} is {final.get('EndpointStatus')} on configuration {live_config}, but putting "
+            f"its autoscaling back failed: {message}. Held aside: {', '.join(t.summary() for t in held)}. Run "
+            "`pulumi refresh` (Pulumi then sees the scalable targets gone) and `pulumi up` to declare them again.",
+            endpoint=name,
+            status=final.get("EndpointStatus"),
+            failure_reason=message,
+        ) from error
     if final.get("EndpointStatus") != ENDPOINT_IN_SERVICE or live_config != requested:
         raise EndpointUpdateError(
             _describe_failure(name, requested, final, restored),
