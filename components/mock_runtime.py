@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from google.protobuf import struct_pb2
 from pulumi.runtime import mocks as sdk_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.config import set_all_config
@@ -271,8 +272,37 @@ class Plan:
         }
 
 
+SECRET = "[secret]"
+"""How a secret value shows in the plan (as in ``pulumi preview``)."""
+
+
+def _secrets_masked(struct: struct_pb2.Struct) -> struct_pb2.Struct:
+    """A copy of a registration's inputs with each secret replaced by :data:`SECRET` where it sits (the SDK's
+    deserializer would instead mark the whole top-level property secret, hiding its other keys from the plan)."""
+    masked = struct_pb2.Struct()
+    masked.CopyFrom(struct)
+    _mask_values(masked.fields.values())
+    return masked
+
+
+def _mask_values(values: Any) -> None:
+    for value in values:
+        if value.HasField("struct_value"):
+            fields = value.struct_value.fields
+            sig = fields.get(rpc._special_sig_key)
+            if sig is not None and sig.string_value == rpc._special_secret_sig:
+                value.string_value = SECRET
+            else:
+                _mask_values(fields.values())
+        elif value.HasField("list_value"):
+            _mask_values(value.list_value.values)
+
+
 def _plain(value: Any) -> Any:
-    """Make deserialized engine values JSON-friendly (resources become their URNs, tuples lists)."""
+    """Make deserialized engine values JSON-friendly (resources become their URNs, tuples lists, secrets
+    ``[secret]`` as ``pulumi preview`` shows them)."""
+    if rpc.is_rpc_secret(value):
+        return SECRET
     if isinstance(value, Mapping):
         return {str(key): _plain(item) for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple)):
@@ -307,7 +337,7 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
         response = super().RegisterResource(request)
         if request.type == STACK_TYPE:
             return response
-        inputs = rpc.deserialize_properties(request.object, keep_internal=False) or {}
+        inputs = rpc.deserialize_properties(_secrets_masked(request.object), keep_internal=False) or {}
         inputs = {key: value for key, value in inputs.items() if key != DYNAMIC_PROVIDER_KEY}
         options: dict[str, Any] = {}
         if request.protect:
@@ -341,7 +371,7 @@ def config_for_engine(values: Mapping[str, Any]) -> dict[str, str]:
     engine: dict[str, str] = {}
     for key, value in values.items():
         if isinstance(value, Mapping) and set(value) == {"secure"}:
-            engine[key] = "[secret]"
+            engine[key] = SECRET
         elif isinstance(value, str):
             engine[key] = value
         else:

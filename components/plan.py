@@ -8,6 +8,7 @@ Usage (from the Pulumi project's directory)::
     python -m components.plan --diff base.json head.json           # compare two JSON plans
     python -m components.plan --diff origin/main --stack prod      # working tree against a git revision
     python -m components.plan --diff origin/main --all-stacks      # every stack file (the pull-request comment)
+    python -m components.plan --deployer-policy --stack prod [--account 111122223333]  # IAM policy for `pulumi up`
 
 The stack file is validated first (every problem reported at once, exit code 2); the program then runs under
 the shared mock runtime (:mod:`components.mock_runtime`). The output is deterministic.
@@ -144,6 +145,19 @@ def _diff_revision(revision: str, config_files: Sequence[Path], project_dir: Pat
     return status
 
 
+def _print_deployer_policy(config_file: Path, project_dir: Path, account: str) -> int:
+    from .aws.deployer_policy import deployer_policy_json
+
+    project, _ = project_settings(project_dir)
+    try:
+        stack = load_stack_config(read_stack_file(config_file), stack_name_of(config_file), source=str(config_file))
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID_CONFIG
+    print(deployer_policy_json(stack, account, project))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m components.plan``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m components.plan", description=__doc__.split("\n\n")[0])
@@ -160,6 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare the working tree with git revision REV (e.g. origin/main)",
     )
     parser.add_argument("--project-dir", type=Path, default=Path.cwd(), help="Pulumi project directory (default: .)")
+    parser.add_argument(
+        "--deployer-policy",
+        action="store_true",
+        help="print the least-privilege IAM policy of the identity that runs `pulumi up` on the stack (SageMaker)",
+    )
+    parser.add_argument("--account", default="*", help="with --deployer-policy: the AWS account id (default: *)")
     args = parser.parse_args(argv)
     project_dir = args.project_dir.resolve()
     _, stacks_dir = project_settings(project_dir)
@@ -181,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID_CONFIG
     if args.diff:
         return _diff_revision(args.diff[0], config_files, project_dir)
+    if args.deployer_policy:
+        return _print_deployer_policy(config_files[0], project_dir, args.account)
     try:
         plan = plan_stack_file(config_files[0], project_dir)
     except ConfigError as error:

@@ -2,7 +2,8 @@
 
 Each builder returns the alarm with the API's field names (``MetricName``, ``Dimensions``, ``ComparisonOperator``...)
 so that it can be read, and contract-tested against botocore's ``cloudwatch`` model, without the Pulumi runtime;
-:func:`metric_alarm_args` turns one into the arguments of ``aws.cloudwatch.MetricAlarm``.
+:func:`declare_alarm` declares one through the package's converter (:mod:`.provider_inputs`). The endpoint name and
+policy ARN may be Pulumi outputs: they are values inside the request, which Pulumi resolves before registering.
 
 Dimensions matter: an alarm whose dimensions do not match what SageMaker publishes never fires.
 
@@ -14,36 +15,47 @@ Dimensions matter: an alarm whose dimensions do not match what SageMaker publish
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-SAGEMAKER_NAMESPACE = "AWS/SageMaker"
-PERIOD_SECONDS = 60
+from ..facts import aws as facts
+from .provider_inputs import metric_alarm_inputs
+
+StrInput = str | pulumi.Output[str]
+"""A plain string, or a Pulumi output that will be one (the endpoint's auto-name, a policy ARN)."""
 
 
-def endpoint_dimensions(endpoint_name: str, variant_name: str | None = None) -> list[dict[str, str]]:
-    """``[{"Name": "EndpointName", ...}, {"Name": "VariantName", ...}]``; the variant only when given."""
-    dimensions = [{"Name": "EndpointName", "Value": endpoint_name}]
-    if variant_name is not None:
-        dimensions.append({"Name": "VariantName", "Value": variant_name})
+def endpoint_dimensions(
+    endpoint_name: StrInput, variant_name: str | None = None, metric: facts.CloudWatchMetric | None = None
+) -> list[dict[str, Any]]:
+    """``[{"Name": "EndpointName", ...}, {"Name": "VariantName", ...}]``; the variant only when given (and, with
+    ``metric``, only when the metric carries that dimension)."""
+    dimensions: list[dict[str, Any]] = [{"Name": facts.ENDPOINT_DIMENSION, "Value": endpoint_name}]
+    wanted = metric.dimensions if metric is not None else facts.ENDPOINT_AND_VARIANT
+    if variant_name is not None and facts.VARIANT_DIMENSION in wanted:
+        dimensions.append({"Name": facts.VARIANT_DIMENSION, "Value": variant_name})
     return dimensions
 
 
+def _metric(metric: facts.CloudWatchMetric) -> dict[str, Any]:
+    return {"Namespace": metric.namespace, "MetricName": metric.name}
+
+
 def invocation_5xx_alarm(
-    alarm_name: str, endpoint_name: str, variant_name: str, max_errors: int, minutes: int
+    alarm_name: str, endpoint_name: StrInput, variant_name: str, max_errors: int, minutes: int
 ) -> dict[str, Any]:
     """Fires when a variant returns more than ``max_errors`` server errors a minute for ``minutes`` minutes."""
+    metric = facts.INVOCATION_5XX_ERRORS
     return {
         "AlarmName": alarm_name,
         "AlarmDescription": f"More than {max_errors} 5xx errors a minute on variant {variant_name}: rolls back a rollout.",
-        "Namespace": SAGEMAKER_NAMESPACE,
-        "MetricName": "Invocation5XXErrors",
-        "Dimensions": endpoint_dimensions(endpoint_name, variant_name),
+        **_metric(metric),
+        "Dimensions": endpoint_dimensions(endpoint_name, variant_name, metric),
         "Statistic": "Sum",
-        "Period": PERIOD_SECONDS,
+        "Period": facts.METRIC_PERIOD_SECONDS,
         "EvaluationPeriods": minutes,
         "DatapointsToAlarm": minutes,
         "Threshold": float(max_errors),
@@ -53,44 +65,44 @@ def invocation_5xx_alarm(
 
 
 def model_latency_alarm(
-    alarm_name: str, endpoint_name: str, variant_name: str, max_p99_ms: float, minutes: int
+    alarm_name: str, endpoint_name: StrInput, variant_name: str, max_p99_ms: float, minutes: int
 ) -> dict[str, Any]:
     """Fires when a variant's p99 ModelLatency exceeds ``max_p99_ms`` for ``minutes`` minutes.
 
     SageMaker reports ModelLatency in microseconds, so the threshold is ``max_p99_ms`` x 1000.
     """
+    metric = facts.MODEL_LATENCY
     return {
         "AlarmName": alarm_name,
         "AlarmDescription": f"p99 model latency above {max_p99_ms:g} ms on variant {variant_name}: rolls back a rollout.",
-        "Namespace": SAGEMAKER_NAMESPACE,
-        "MetricName": "ModelLatency",
-        "Dimensions": endpoint_dimensions(endpoint_name, variant_name),
+        **_metric(metric),
+        "Dimensions": endpoint_dimensions(endpoint_name, variant_name, metric),
         "ExtendedStatistic": "p99",
-        "Period": PERIOD_SECONDS,
+        "Period": facts.METRIC_PERIOD_SECONDS,
         "EvaluationPeriods": minutes,
         "DatapointsToAlarm": minutes,
         "Threshold": float(max_p99_ms) * 1000,
-        "Unit": "Microseconds",
+        "Unit": metric.unit,
         "ComparisonOperator": "GreaterThanThreshold",
         "TreatMissingData": "notBreaching",
     }
 
 
 def has_backlog_without_capacity_alarm(
-    endpoint_name: str, scale_out_policy_arn: str, minutes: int, alarm_name: str | None = None
+    endpoint_name: StrInput, scale_out_policy_arn: StrInput, minutes: int, alarm_name: str | None = None
 ) -> dict[str, Any]:
     """Fires when requests are queued on an async endpoint that has no instance; its action starts one.
 
     ``HasBacklogWithoutCapacity`` is 1 while the queue is not empty and the endpoint has zero instances. Missing
     data (an idle endpoint publishes nothing) counts as not breaching.
     """
+    metric = facts.HAS_BACKLOG_WITHOUT_CAPACITY
     alarm: dict[str, Any] = {
         "AlarmDescription": "Queued requests and no instance: scale the async endpoint out from zero.",
-        "Namespace": SAGEMAKER_NAMESPACE,
-        "MetricName": "HasBacklogWithoutCapacity",
-        "Dimensions": endpoint_dimensions(endpoint_name),
+        **_metric(metric),
+        "Dimensions": endpoint_dimensions(endpoint_name, metric=metric),
         "Statistic": "Average",
-        "Period": PERIOD_SECONDS,
+        "Period": facts.METRIC_PERIOD_SECONDS,
         "EvaluationPeriods": minutes,
         "DatapointsToAlarm": minutes,
         "Threshold": 1.0,
@@ -103,56 +115,17 @@ def has_backlog_without_capacity_alarm(
     return alarm
 
 
-_ARG_NAMES = {
-    "AlarmName": "name",
-    "AlarmDescription": "alarm_description",
-    "Namespace": "namespace",
-    "MetricName": "metric_name",
-    "Statistic": "statistic",
-    "ExtendedStatistic": "extended_statistic",
-    "Period": "period",
-    "EvaluationPeriods": "evaluation_periods",
-    "DatapointsToAlarm": "datapoints_to_alarm",
-    "Threshold": "threshold",
-    "Unit": "unit",
-    "ComparisonOperator": "comparison_operator",
-    "TreatMissingData": "treat_missing_data",
-    "AlarmActions": "alarm_actions",
-}
-
-
-def metric_alarm_args(alarm: Mapping[str, Any]) -> dict[str, Any]:
-    """Keyword arguments of ``aws.cloudwatch.MetricAlarm`` for a ``PutMetricAlarm``-shaped ``alarm``.
-
-    ``Dimensions`` become the provider's mapping ``{name: value}``; every other field maps one to one.
-    """
-    args = {_ARG_NAMES[key]: value for key, value in alarm.items() if key != "Dimensions"}
-    args["dimensions"] = {d["Name"]: d["Value"] for d in alarm.get("Dimensions", [])}
-    return args
-
-
-def _field(key: str) -> Callable[[Mapping[str, Any]], Any]:
-    return lambda args: args[key]
-
-
 def alarm_arn(partition: str, region: str, account: str, alarm_name: str) -> str:
     """``arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME``."""
     return f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{alarm_name}"
 
 
 def declare_alarm(
-    resource_name: str,
-    build: Callable[..., dict[str, Any]],
-    inputs: Sequence[pulumi.Input[str]],
-    tags: Mapping[str, str],
-    opts: pulumi.ResourceOptions,
+    resource_name: str, alarm: Mapping[str, Any], tags: Mapping[str, str], opts: pulumi.ResourceOptions
 ) -> aws.cloudwatch.MetricAlarm:
-    """Declare ``build(*inputs)`` (a ``PutMetricAlarm``-shaped alarm) as an ``aws.cloudwatch.MetricAlarm``.
+    """Declare a ``PutMetricAlarm``-shaped ``alarm`` as an ``aws.cloudwatch.MetricAlarm``.
 
-    ``inputs`` are the outputs the alarm needs (the endpoint's name, a policy ARN); the alarm is ordered after
-    the resources they come from.
+    Outputs inside the request (the endpoint's name, a policy ARN) order the alarm after the resources they
+    come from.
     """
-    fields = metric_alarm_args(build(*["-" for _ in inputs]))
-    built = pulumi.Output.all(*inputs).apply(lambda values: metric_alarm_args(build(*values)))
-    kwargs = {key: built.apply(_field(key)) for key in fields}
-    return aws.cloudwatch.MetricAlarm(resource_name, tags=dict(tags), opts=opts, **kwargs)
+    return aws.cloudwatch.MetricAlarm(resource_name, tags=dict(tags), opts=opts, **metric_alarm_inputs(alarm))

@@ -35,6 +35,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import AsyncOptions
+from .provider_inputs import provider_inputs
 
 INPUT_PREFIX = "inputs/"
 OUTPUT_PREFIX = "outputs/"
@@ -121,34 +122,9 @@ def async_inference_config(
     return config
 
 
-def async_inference_args(config: Mapping[str, Any]) -> aws.sagemaker.EndpointConfigurationAsyncInferenceConfigArgs:
-    """The provider's arguments for an ``AsyncInferenceConfig`` (SageMaker API names)."""
-    output = config["OutputConfig"]
-    notification = output.get("NotificationConfig")
-    client = config.get("ClientConfig")
-    return aws.sagemaker.EndpointConfigurationAsyncInferenceConfigArgs(
-        output_config=aws.sagemaker.EndpointConfigurationAsyncInferenceConfigOutputConfigArgs(
-            s3_output_path=output["S3OutputPath"],
-            s3_failure_path=output.get("S3FailurePath"),
-            kms_key_id=output.get("KmsKeyId"),
-            notification_config=(
-                aws.sagemaker.EndpointConfigurationAsyncInferenceConfigOutputConfigNotificationConfigArgs(
-                    success_topic=notification["SuccessTopic"],
-                    error_topic=notification["ErrorTopic"],
-                    include_inference_response_ins=notification.get("IncludeInferenceResponseIn"),
-                )
-                if notification
-                else None
-            ),
-        ),
-        client_config=(
-            aws.sagemaker.EndpointConfigurationAsyncInferenceConfigClientConfigArgs(
-                max_concurrent_invocations_per_instance=client["MaxConcurrentInvocationsPerInstance"]
-            )
-            if client
-            else None
-        ),
-    )
+def async_inference_inputs(config: Mapping[str, Any]) -> Any:
+    """The provider's ``async_inference_config`` input of an ``AsyncInferenceConfig`` (SageMaker API names)."""
+    return provider_inputs(config)
 
 
 def execution_statements(partition: str, bucket: str, topic_arns: Sequence[str]) -> list[dict[str, Any]]:
@@ -221,20 +197,10 @@ class AsyncOutput(pulumi.ComponentResource):
             tags=dict(tags),
             opts=pulumi.ResourceOptions.merge(data, pulumi.ResourceOptions(protect=options.protect)),
         )
-        encryption = encryption_configuration(options.kms_key)["Rules"][0]
-        default = encryption["ApplyServerSideEncryptionByDefault"]
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm=default["SSEAlgorithm"],
-                        kms_master_key_id=default.get("KMSMasterKeyID"),
-                    ),
-                    bucket_key_enabled=encryption.get("BucketKeyEnabled"),
-                )
-            ],
+            **provider_inputs(encryption_configuration(options.kms_key)),
             opts=data,
         )
         public_access = aws.s3.BucketPublicAccessBlock(
@@ -261,9 +227,7 @@ class AsyncOutput(pulumi.ComponentResource):
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket.id,
-            rules=[
-                _lifecycle_rule_args(rule) for rule in lifecycle_configuration(options.output_retention_days)["Rules"]
-            ],
+            **provider_inputs(lifecycle_configuration(options.output_retention_days)),
             opts=data,
         )
         self.success_topic_arn = None
@@ -293,23 +257,3 @@ class AsyncOutput(pulumi.ComponentResource):
                 "error_topic_arn": self.error_topic_arn,
             }
         )
-
-
-def _lifecycle_rule_args(rule: Mapping[str, Any]) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
-    expiration = rule.get("Expiration")
-    abort = rule.get("AbortIncompleteMultipartUpload")
-    return aws.s3.BucketLifecycleConfigurationRuleArgs(
-        id=rule["ID"],
-        status=rule["Status"],
-        filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=rule["Filter"]["Prefix"]),
-        expiration=(
-            aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=expiration["Days"]) if expiration else None
-        ),
-        abort_incomplete_multipart_upload=(
-            aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                days_after_initiation=abort["DaysAfterInitiation"]
-            )
-            if abort
-            else None
-        ),
-    )

@@ -1,127 +1,63 @@
 """Application Auto Scaling of a SageMaker production variant: bounds, target tracking, schedules.
 
-:func:`target_tracking_configuration` maps the cloud-neutral metric to SageMaker's metric as plain data, so
-the mapping can be read and contract-tested against botocore's Application Auto Scaling model.
+:func:`target_tracking_configuration` maps the cloud-neutral metric to SageMaker's metric (the catalogue in
+:mod:`components.facts.aws`) as plain data, so the mapping can be read and contract-tested against botocore's
+Application Auto Scaling model; the target is the resolved one (per-device CPU / GPU targets already multiplied).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from ..config import ScalingConfig
-
-SERVICE_NAMESPACE = "sagemaker"
-SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-ENDPOINT_METRICS_NAMESPACE = "/aws/sagemaker/Endpoints"
+from ..facts import aws as facts
+from ..resolve.aws import ResolvedScaling
+from .alarms import StrInput, endpoint_dimensions
+from .provider_inputs import provider_inputs
 
 PREDEFINED_METRICS = {
-    "invocations": "SageMakerVariantInvocationsPerInstance",
-    "concurrency": "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+    name: metric.predefined_type for name, metric in facts.SCALING_METRICS.items() if metric.predefined_type
 }
-UTILISATION_METRICS = {"cpu": "CPUUtilization", "gpu": "GPUUtilization"}
-
-
-@dataclass(frozen=True)
-class VariantShape:
-    """What the target needs to know of the variant's instances.
-
-    SageMaker reports CPUUtilization and GPUUtilization summed over the instance's vCPUs / GPUs (0-400% on
-    four GPUs), so a per-device percentage target is multiplied by these counts.
-    """
-
-    vcpus: int
-    gpus: int
+"""Neutral metric -> Application Auto Scaling ``PredefinedMetricType`` (from the facts' catalogue)."""
 
 
 def resource_id(endpoint_name: str, variant_name: str) -> str:
     """Application Auto Scaling's id of a variant: ``endpoint/NAME/variant/VARIANT``."""
-    return f"endpoint/{endpoint_name}/variant/{variant_name}"
+    return facts.scalable_target_resource_id(endpoint_name, variant_name)
 
 
-def vcpus_of(instance_type: str) -> int:
-    """vCPUs of a SageMaker instance type from its size (``ml.g5.2xlarge`` -> 8); 2 for ``medium``/``large``."""
-    size = instance_type.rsplit(".", 1)[-1]
-    match = re.fullmatch(r"(\d*)xlarge", size)
-    if match:
-        return 4 * int(match.group(1) or 1)
-    return {"medium": 2, "large": 2}.get(size, 1)
+def metric_specification(metric_name: str, endpoint_name: StrInput, variant_name: str) -> dict[str, Any]:
+    """The ``PredefinedMetricSpecification`` or ``CustomizedMetricSpecification`` of a neutral metric."""
+    tracked = facts.SCALING_METRICS[metric_name]
+    if tracked.predefined_type is not None:
+        return {"PredefinedMetricSpecification": {"PredefinedMetricType": tracked.predefined_type}}
+    customized: dict[str, Any] = {
+        "MetricName": tracked.metric.name,
+        "Namespace": tracked.metric.namespace,
+        "Dimensions": endpoint_dimensions(endpoint_name, variant_name, tracked.metric),
+        "Statistic": tracked.statistic,
+    }
+    if tracked.unit is not None:
+        customized["Unit"] = tracked.unit
+    return {"CustomizedMetricSpecification": customized}
 
 
 def target_tracking_configuration(
-    scaling: ScalingConfig, endpoint_name: str, variant_name: str, shape: VariantShape
+    scaling: ResolvedScaling, endpoint_name: StrInput, variant_name: str
 ) -> dict[str, Any]:
-    """``TargetTrackingScalingPolicyConfiguration`` (API field names) for the deployment's metric."""
-    metric = scaling.metric
-    target = scaling.resolved_target
-    if metric is None or target is None:
+    """``TargetTrackingScalingPolicyConfiguration`` (API field names) for the variant's metric."""
+    if scaling.metric is None or scaling.target_value is None:
         raise ValueError("target tracking needs scaling.metric and a target")
-    configuration: dict[str, Any] = {
+    return {
+        "TargetValue": scaling.target_value,
         "ScaleInCooldown": scaling.scale_in_cooldown,
         "ScaleOutCooldown": scaling.scale_out_cooldown,
         "DisableScaleIn": scaling.disable_scale_in,
+        **metric_specification(scaling.metric, endpoint_name, variant_name),
     }
-    if metric in PREDEFINED_METRICS:
-        configuration["TargetValue"] = float(target)
-        configuration["PredefinedMetricSpecification"] = {"PredefinedMetricType": PREDEFINED_METRICS[metric]}
-    elif metric in UTILISATION_METRICS:
-        devices = shape.gpus if metric == "gpu" else shape.vcpus
-        configuration["TargetValue"] = float(target) * max(devices, 1)
-        configuration["CustomizedMetricSpecification"] = {
-            "MetricName": UTILISATION_METRICS[metric],
-            "Namespace": ENDPOINT_METRICS_NAMESPACE,
-            "Dimensions": [
-                {"Name": "EndpointName", "Value": endpoint_name},
-                {"Name": "VariantName", "Value": variant_name},
-            ],
-            "Statistic": "Average",
-            "Unit": "Percent",
-        }
-    else:
-        raise ValueError(f"metric {metric} is declared by the async scaling of the deployment, not here")
-    return configuration
-
-
-def target_tracking_args(
-    configuration: dict[str, Any],
-) -> aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs:
-    """The provider's arguments for a ``TargetTrackingScalingPolicyConfiguration`` (API field names)."""
-    predefined = configuration.get("PredefinedMetricSpecification")
-    customized = configuration.get("CustomizedMetricSpecification")
-    return aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
-        target_value=configuration["TargetValue"],
-        scale_in_cooldown=configuration["ScaleInCooldown"],
-        scale_out_cooldown=configuration["ScaleOutCooldown"],
-        disable_scale_in=configuration["DisableScaleIn"],
-        predefined_metric_specification=(
-            aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
-                predefined_metric_type=predefined["PredefinedMetricType"]
-            )
-            if predefined
-            else None
-        ),
-        customized_metric_specification=(
-            aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs(
-                metric_name=customized["MetricName"],
-                namespace=customized["Namespace"],
-                statistic=customized["Statistic"],
-                unit=customized.get("Unit"),
-                dimensions=[
-                    aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationDimensionArgs(
-                        name=dimension["Name"], value=dimension["Value"]
-                    )
-                    for dimension in customized["Dimensions"]
-                ],
-            )
-            if customized
-            else None
-        ),
-    )
 
 
 class VariantAutoscaling(pulumi.ComponentResource):
@@ -139,8 +75,7 @@ class VariantAutoscaling(pulumi.ComponentResource):
         name: str,
         endpoint: aws.sagemaker.Endpoint,
         variant_name: str,
-        scaling: ScalingConfig,
-        shape: VariantShape,
+        scaling: ResolvedScaling,
         track_metric: bool = True,
         after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
@@ -149,8 +84,8 @@ class VariantAutoscaling(pulumi.ComponentResource):
         rid = endpoint.name.apply(lambda endpoint_name: resource_id(endpoint_name, variant_name))
         self.target = aws.appautoscaling.Target(
             f"{name}-target",
-            service_namespace=SERVICE_NAMESPACE,
-            scalable_dimension=SCALABLE_DIMENSION,
+            service_namespace=facts.SCALING_SERVICE_NAMESPACE,
+            scalable_dimension=facts.SCALABLE_DIMENSION,
             resource_id=rid,
             min_capacity=scaling.min,
             max_capacity=scaling.max,
@@ -160,16 +95,14 @@ class VariantAutoscaling(pulumi.ComponentResource):
         target_opts = pulumi.ResourceOptions(parent=self, depends_on=[self.target])
         self.policy_arn: pulumi.Output[str] | None = None
         if track_metric and scaling.metric is not None:
-            configuration = endpoint.name.apply(
-                lambda endpoint_name: target_tracking_configuration(scaling, endpoint_name, variant_name, shape)
-            )
+            configuration = target_tracking_configuration(scaling, endpoint.name, variant_name)
             policy = aws.appautoscaling.Policy(
                 f"{name}-{scaling.metric}",
                 policy_type="TargetTrackingScaling",
                 service_namespace=self.target.service_namespace,
                 scalable_dimension=self.target.scalable_dimension,
                 resource_id=self.target.resource_id,
-                target_tracking_scaling_policy_configuration=configuration.apply(target_tracking_args),
+                target_tracking_scaling_policy_configuration=provider_inputs(configuration),
                 opts=target_opts,
             )
             self.policy_arn = policy.arn

@@ -22,7 +22,6 @@ Metrics and their dimensions (a widget with wrong dimensions stays empty):
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +29,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-SAGEMAKER = "AWS/SageMaker"
-INSTANCES = "/aws/sagemaker/Endpoints"
+from ..facts import aws as facts
+from ..facts.aws import CloudWatchMetric
+from ..resolve.aws import dashboard_name
+
+__all__ = ["DashboardVariant", "dashboard_body", "dashboard_name", "dashboard_url", "declare_dashboard"]
+
 WIDTH, HEIGHT = 12, 6
 
 
@@ -43,22 +46,25 @@ class DashboardVariant:
     gpus: int
 
 
-def dashboard_name(project: str, stack: str, deployment: str) -> str:
-    """``{project}-{stack}-{deployment}``: dashboards are per account, so the stack is part of the name."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{stack}-{deployment}")[:255]
-
-
 def dashboard_url(region: str, name: str) -> str:
     """The console address of a dashboard."""
     return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
 
 
-def _variant_metric(namespace: str, metric: str, endpoint: str, variant: str, stat: str, label: str) -> list[Any]:
-    return [namespace, metric, "EndpointName", endpoint, "VariantName", variant, {"stat": stat, "label": label}]
+def _variant_metric(metric: CloudWatchMetric, endpoint: str, variant: str, stat: str, label: str) -> list[Any]:
+    return [
+        metric.namespace,
+        metric.name,
+        facts.ENDPOINT_DIMENSION,
+        endpoint,
+        facts.VARIANT_DIMENSION,
+        variant,
+        {"stat": stat, "label": label},
+    ]
 
 
-def _endpoint_metric(metric: str, endpoint: str, stat: str, label: str) -> list[Any]:
-    return [SAGEMAKER, metric, "EndpointName", endpoint, {"stat": stat, "label": label}]
+def _endpoint_metric(metric: CloudWatchMetric, endpoint: str, stat: str, label: str) -> list[Any]:
+    return [metric.namespace, metric.name, facts.ENDPOINT_DIMENSION, endpoint, {"stat": stat, "label": label}]
 
 
 def _widget(region: str, title: str, metrics: list[list[Any]], **extra: Any) -> dict[str, Any]:
@@ -85,7 +91,7 @@ def dashboard_body(
             region,
             "Instances in service (CPUUtilization samples per minute)",
             [
-                _variant_metric(INSTANCES, "CPUUtilization", e, v.name, "SampleCount", f"{v.name} in service")
+                _variant_metric(facts.CPU_UTILIZATION, e, v.name, "SampleCount", f"{v.name} in service")
                 for v in variants
             ],
         )
@@ -99,10 +105,8 @@ def dashboard_body(
                     row
                     for v in variants
                     for row in (
-                        _variant_metric(SAGEMAKER, "Invocations", e, v.name, "Sum", f"{v.name} invocations"),
-                        _variant_metric(
-                            SAGEMAKER, "InvocationsPerInstance", e, v.name, "Sum", f"{v.name} per instance"
-                        ),
+                        _variant_metric(facts.INVOCATIONS, e, v.name, "Sum", f"{v.name} invocations"),
+                        _variant_metric(facts.INVOCATIONS_PER_INSTANCE, e, v.name, "Sum", f"{v.name} per instance"),
                     )
                 ],
             )
@@ -111,10 +115,7 @@ def dashboard_body(
             _widget(
                 region,
                 "Concurrent requests per model",
-                [
-                    _variant_metric(SAGEMAKER, "ConcurrentRequestsPerModel", e, v.name, "Maximum", v.name)
-                    for v in variants
-                ],
+                [_variant_metric(facts.CONCURRENT_REQUESTS_PER_MODEL, e, v.name, "Maximum", v.name) for v in variants],
             )
         )
     widgets.append(
@@ -122,7 +123,7 @@ def dashboard_body(
             region,
             "Model latency (microseconds)",
             [
-                _variant_metric(SAGEMAKER, "ModelLatency", e, v.name, stat, f"{v.name} {stat}")
+                _variant_metric(facts.MODEL_LATENCY, e, v.name, stat, f"{v.name} {stat}")
                 for v in variants
                 for stat in ("p50", "p99")
             ],
@@ -133,9 +134,9 @@ def dashboard_body(
             region,
             "Errors per minute",
             [
-                _variant_metric(SAGEMAKER, metric, e, v.name, "Sum", f"{v.name} {kind}")
+                _variant_metric(metric, e, v.name, "Sum", f"{v.name} {kind}")
                 for v in variants
-                for metric, kind in (("Invocation4XXErrors", "4xx"), ("Invocation5XXErrors", "5xx"))
+                for metric, kind in ((facts.INVOCATION_4XX_ERRORS, "4xx"), (facts.INVOCATION_5XX_ERRORS, "5xx"))
             ],
         )
     )
@@ -145,9 +146,9 @@ def dashboard_body(
                 region,
                 "Async queue",
                 [
-                    _endpoint_metric("ApproximateBacklogSize", e, "Average", "queued requests"),
-                    _endpoint_metric("ApproximateBacklogSizePerInstance", e, "Average", "queued per instance"),
-                    _endpoint_metric("HasBacklogWithoutCapacity", e, "Maximum", "queued with no instance (0/1)"),
+                    _endpoint_metric(facts.APPROXIMATE_BACKLOG_SIZE, e, "Average", "queued requests"),
+                    _endpoint_metric(facts.APPROXIMATE_BACKLOG_SIZE_PER_INSTANCE, e, "Average", "queued per instance"),
+                    _endpoint_metric(facts.HAS_BACKLOG_WITHOUT_CAPACITY, e, "Maximum", "queued with no instance (0/1)"),
                 ],
             )
         )
@@ -155,19 +156,19 @@ def dashboard_body(
             _widget(
                 region,
                 "Age of the oldest queued request (seconds)",
-                [_endpoint_metric("ApproximateAgeOfOldestRequest", e, "Maximum", "oldest request")],
+                [_endpoint_metric(facts.APPROXIMATE_AGE_OF_OLDEST_REQUEST, e, "Maximum", "oldest request")],
             )
         )
     utilisation = [
-        ("CPUUtilization", "cpu"),
-        ("MemoryUtilization", "memory"),
+        (facts.CPU_UTILIZATION, "cpu"),
+        (facts.MEMORY_UTILIZATION, "memory"),
     ]
     widgets.append(
         _widget(
             region,
             "Instance utilisation (%; CPU summed over vCPUs)",
             [
-                _variant_metric(INSTANCES, metric, e, v.name, "Average", f"{v.name} {kind}")
+                _variant_metric(metric, e, v.name, "Average", f"{v.name} {kind}")
                 for v in variants
                 for metric, kind in utilisation
             ],
@@ -180,9 +181,9 @@ def dashboard_body(
                 region,
                 "GPU utilisation (%; summed over GPUs)",
                 [
-                    _variant_metric(INSTANCES, metric, e, v.name, "Average", f"{v.name} {kind}")
+                    _variant_metric(metric, e, v.name, "Average", f"{v.name} {kind}")
                     for v in gpu_variants
-                    for metric, kind in (("GPUUtilization", "gpu"), ("GPUMemoryUtilization", "gpu memory"))
+                    for metric, kind in ((facts.GPU_UTILIZATION, "gpu"), (facts.GPU_MEMORY_UTILIZATION, "gpu memory"))
                 ],
             )
         )

@@ -15,6 +15,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from ..facts import aws as facts
+
 SAGEMAKER_PRINCIPAL = "sagemaker.amazonaws.com"
 
 
@@ -28,7 +30,10 @@ class ExecutionGrants:
         extra_ecr_repository_arns: repositories of further containers and variants (multi-container, variants).
         artifact_object_arns: S3 objects the model may read (``arn:aws:s3:::bucket/key``).
         artifact_prefixes: S3 prefixes the model may list and read (multi-model endpoints), as (bucket, prefix).
-        kms_key_arns: keys the role may use to decrypt artifacts / encrypt volumes.
+        kms_key_arns: the endpoint's storage-volume key (``sagemaker.kms_key``).
+        artifact_kms_key_arns: keys of SSE-KMS-encrypted model artifacts: ``kms:Decrypt`` only.
+        output_kms_key_arns: the async outputs' key (bucket objects, topics): ``kms:Decrypt`` and
+            ``kms:GenerateDataKey`` only (S3 SSE-KMS writes and SNS publishes to encrypted topics need both).
         vpc: True when the containers run in the user's VPC (needs ENI permissions).
         extra_statements: further statements other features add (async outputs and topics, rollback alarms).
     """
@@ -41,6 +46,8 @@ class ExecutionGrants:
     artifact_object_arns: Sequence[str] = ()
     artifact_prefixes: Sequence[tuple[str, str]] = ()
     kms_key_arns: Sequence[str] = ()
+    artifact_kms_key_arns: Sequence[str] = ()
+    output_kms_key_arns: Sequence[str] = ()
     vpc: bool = False
     extra_statements: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
 
@@ -60,7 +67,7 @@ def assume_role_policy_document(account: str | None = None) -> str:
 def execution_policy_document(grants: ExecutionGrants) -> str:
     """The role's inline policy as JSON. No `*` action; `*` resources only where the API has no narrower one."""
     p, r, a = grants.partition, grants.region, grants.account
-    log_group = f"arn:{p}:logs:{r}:{a}:log-group:/aws/sagemaker/Endpoints/*"
+    log_group = f"arn:{p}:logs:{r}:{a}:log-group:{facts.ENDPOINT_LOG_GROUP_PREFIX}/*"
     statements: list[dict[str, Any]] = [
         {
             "Sid": "PullImage",
@@ -92,7 +99,7 @@ def execution_policy_document(grants: ExecutionGrants) -> str:
             "Effect": "Allow",
             "Action": ["cloudwatch:PutMetricData"],
             "Resource": ["*"],
-            "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"]}},
+            "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", facts.SAGEMAKER_NAMESPACE]}},
         },
     ]
     if grants.artifact_object_arns:
@@ -135,6 +142,25 @@ def execution_policy_document(grants: ExecutionGrants) -> str:
                     "kms:GenerateDataKey",
                 ],
                 "Resource": sorted(grants.kms_key_arns),
+            }
+        )
+    if grants.artifact_kms_key_arns:
+        statements.append(
+            {
+                "Sid": "DecryptArtifacts",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt"],
+                "Resource": sorted(grants.artifact_kms_key_arns),
+                "Condition": {"StringEquals": {"kms:ViaService": f"s3.{r}.amazonaws.com"}},
+            }
+        )
+    if grants.output_kms_key_arns:
+        statements.append(
+            {
+                "Sid": "EncryptAsyncOutputs",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": sorted(grants.output_kms_key_arns),
             }
         )
     if grants.vpc:

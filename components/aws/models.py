@@ -1,8 +1,9 @@
 """The SageMaker models of a deployment as plain ``CreateModel`` data, and what their containers may read.
 
-:func:`deployment_model` and :func:`variant_model` return the containers of a model with the API's field names
-(``PrimaryContainer`` or ``Containers`` + ``InferenceExecutionConfig``), contract-tested against botocore's
-``sagemaker`` model; :func:`model_args` turns them into ``aws.sagemaker.Model`` arguments.
+:func:`model_request` renders a resolved model (:class:`~components.resolve.aws.ResolvedModel`) as the containers
+of a ``CreateModel`` request with the API's field names (``PrimaryContainer`` or ``Containers`` +
+``InferenceExecutionConfig``), contract-tested against botocore's ``sagemaker`` model; :func:`model_args` turns them
+into ``aws.sagemaker.Model`` arguments. :func:`deployment_model` / :func:`variant_model` resolve then render.
 
 * one model: ``PrimaryContainer`` with the image, the ``model.tar.gz`` and the environment;
 * multi-model: ``PrimaryContainer`` with ``Mode: MultiModel``, the S3 prefix as ``ModelDataUrl`` and
@@ -20,52 +21,50 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ..config import DeploymentConfig, SageMakerOptions, VariantSpec
+from ..config import DeploymentConfig, VariantSpec
+from ..resolve.aws import ResolvedContainer, ResolvedModel, ResolvedSageMaker, resolve_models
+from ..secret_inputs import secret_wrapped
+from .provider_inputs import provider_inputs
 
 MODES = {"serial": "Serial", "direct": "Direct"}
 
 
-def _container(
-    image: str, artifacts: str | None, environment: Mapping[str, str], hostname: str | None = None
-) -> dict[str, Any]:
-    container: dict[str, Any] = {}
-    if hostname is not None:
-        container["ContainerHostname"] = hostname
-    container["Image"] = image
-    if artifacts is not None:
-        container["ModelDataUrl"] = artifacts
-    if environment:
-        container["Environment"] = dict(environment)
-    return container
+def _container(container: ResolvedContainer, multi_model_cache: bool | None = None) -> dict[str, Any]:
+    rendered: dict[str, Any] = {}
+    if container.hostname is not None:
+        rendered["ContainerHostname"] = container.hostname
+    rendered["Image"] = container.image
+    if container.artifacts is not None:
+        rendered["ModelDataUrl"] = container.artifacts
+    if container.environment:
+        rendered["Environment"] = secret_wrapped(container.environment, container.secret_names)
+    if multi_model_cache is not None:
+        setting = "Enabled" if multi_model_cache else "Disabled"
+        rendered["Mode"] = "MultiModel"
+        rendered["MultiModelConfig"] = {"ModelCacheSetting": setting}
+    return rendered
 
 
-def _multi_model(container: dict[str, Any], config: DeploymentConfig) -> dict[str, Any]:
-    options = config.sagemaker.multi_model
-    if options is None:
-        return container
-    setting = "Enabled" if options.model_cache else "Disabled"
-    return {**container, "Mode": "MultiModel", "MultiModelConfig": {"ModelCacheSetting": setting}}
+def model_request(model: ResolvedModel) -> dict[str, Any]:
+    """The containers of a ``CreateModel`` request (API names) for a resolved model."""
+    if model.container_mode is None:
+        (container,) = model.containers
+        return {"PrimaryContainer": _container(container, model.multi_model_cache)}
+    return {
+        "Containers": [_container(container) for container in model.containers],
+        "InferenceExecutionConfig": {"Mode": MODES[model.container_mode]},
+    }
 
 
 def deployment_model(config: DeploymentConfig) -> dict[str, Any]:
     """The containers of the deployment's own model (served by the primary variant)."""
-    options = config.sagemaker
-    if not options.containers:
-        primary = _container(config.image, config.artifacts, config.environment)
-        return {"PrimaryContainer": _multi_model(primary, config)}
-    containers = [_container(config.image, config.artifacts, config.environment, config.name)]
-    containers += [_container(c.image, c.artifacts, c.environment, c.hostname) for c in options.containers]
-    return {"Containers": containers, "InferenceExecutionConfig": {"Mode": MODES[options.container_mode]}}
+    return model_request(resolve_models(config)[0])
 
 
 def variant_model(config: DeploymentConfig, variant: VariantSpec) -> dict[str, Any]:
     """The model of a variant that changes the image, artifacts or environment (other keys: the deployment's)."""
-    primary = _container(
-        variant.image or config.image,
-        variant.artifacts or config.artifacts,
-        config.environment if variant.environment is None else variant.environment,
-    )
-    return {"PrimaryContainer": _multi_model(primary, config)}
+    (model,) = [m for m in resolve_models(config) if m.key == variant.name]
+    return model_request(model)
 
 
 @dataclass(frozen=True)
@@ -95,45 +94,14 @@ def read_grants(models: Iterable[Mapping[str, Any]]) -> ReadGrants:
 
 def model_args(model: Mapping[str, Any]) -> dict[str, Any]:
     """``aws.sagemaker.Model`` keyword arguments for the containers of ``model`` (API names)."""
-    if "PrimaryContainer" in model:
-        c = model["PrimaryContainer"]
-        cache = c.get("MultiModelConfig")
-        return {
-            "primary_container": aws.sagemaker.ModelPrimaryContainerArgs(
-                image=c["Image"],
-                model_data_url=c.get("ModelDataUrl"),
-                environment=c.get("Environment"),
-                mode=c.get("Mode"),
-                multi_model_config=(
-                    aws.sagemaker.ModelPrimaryContainerMultiModelConfigArgs(
-                        model_cache_setting=cache["ModelCacheSetting"]
-                    )
-                    if cache
-                    else None
-                ),
-            )
-        }
-    return {
-        "containers": [
-            aws.sagemaker.ModelContainerArgs(
-                container_hostname=c.get("ContainerHostname"),
-                image=c["Image"],
-                model_data_url=c.get("ModelDataUrl"),
-                environment=c.get("Environment"),
-            )
-            for c in model["Containers"]
-        ],
-        "inference_execution_config": aws.sagemaker.ModelInferenceExecutionConfigArgs(
-            mode=model["InferenceExecutionConfig"]["Mode"]
-        ),
-    }
+    return provider_inputs(model)
 
 
 def declare_model(
     resource_name: str,
     model: Mapping[str, Any],
     role_arn: pulumi.Input[str],
-    options: SageMakerOptions,
+    options: ResolvedSageMaker,
     tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
 ) -> aws.sagemaker.Model:

@@ -30,51 +30,17 @@ Trade-offs of the choice:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from ..config import RolloutConfig
+from ..facts import aws as facts
+from ..resolve.aws import RollbackAlarm
 from .alarms import alarm_arn, declare_alarm, invocation_5xx_alarm, model_latency_alarm
-
-STRATEGY_TYPES = {"all_at_once": "ALL_AT_ONCE", "canary": "CANARY", "linear": "LINEAR"}
-"""``rollout.strategy`` -> ``TrafficRoutingConfig.Type``."""
-MAX_ALARM_NAME = 255
-
-
-@dataclass(frozen=True)
-class RollbackAlarm:
-    """One rollback alarm to declare: the variant it watches, its kind and its fixed name."""
-
-    variant: str
-    kind: str
-    name: str
-
-
-def rollback_alarm_name(project: str, stack: str, deployment: str, variant: str, kind: str) -> str:
-    """Deterministic alarm name, unique per project, stack, deployment, variant and kind (at most 255 characters)."""
-    name = re.sub(r"[^A-Za-z0-9_.-]", "-", f"{project}-{stack}-{deployment}-{variant}-{kind}")
-    return name[:MAX_ALARM_NAME]
-
-
-def rollback_alarms(
-    rollout: RolloutConfig, project: str, stack: str, deployment: str, variants: Sequence[str]
-) -> list[RollbackAlarm]:
-    """The alarms a rollout needs: 5xx errors (and p99 latency when set) on every production variant."""
-    if rollout.rollback is None:
-        return []
-    kinds = ["invocation-5xx"]
-    if rollout.rollback.max_p99_latency_ms is not None:
-        kinds.append("model-latency-p99")
-    return [
-        RollbackAlarm(variant, kind, rollback_alarm_name(project, stack, deployment, variant, kind))
-        for variant in variants
-        for kind in kinds
-    ]
+from .provider_inputs import provider_inputs
 
 
 def describe_alarms_statement(
@@ -90,10 +56,12 @@ def describe_alarms_statement(
     }
 
 
-def deployment_config(rollout: RolloutConfig, alarm_names: Sequence[str]) -> dict[str, Any]:
-    """The endpoint's ``DeploymentConfig`` (SageMaker API names): blue/green policy and rollback alarms."""
+def rollout_policy(rollout: RolloutConfig, alarm_names: Sequence[str]) -> dict[str, Any]:
+    """The endpoint's rollout policy: SageMaker's ``DeploymentConfig`` (API names), the blue/green policy and the
+    rollback alarms. Named "rollout policy" here to keep it apart from the deployment's config (the stack file) and
+    the endpoint configuration (``EndpointConfig``)."""
     routing: dict[str, Any] = {
-        "Type": STRATEGY_TYPES[rollout.strategy],
+        "Type": facts.TRAFFIC_ROUTING_TYPES[rollout.strategy],
         "WaitIntervalInSeconds": rollout.wait_seconds,
     }
     if rollout.strategy == "canary":
@@ -112,47 +80,9 @@ def deployment_config(rollout: RolloutConfig, alarm_names: Sequence[str]) -> dic
     return config
 
 
-def deployment_config_args(config: Mapping[str, Any]) -> aws.sagemaker.EndpointDeploymentConfigArgs:
-    """The provider's arguments for a ``DeploymentConfig`` (SageMaker API names)."""
-    policy = config["BlueGreenUpdatePolicy"]
-    routing = policy["TrafficRoutingConfiguration"]
-    canary, linear = routing.get("CanarySize"), routing.get("LinearStepSize")
-    rollback = config.get("AutoRollbackConfiguration")
-    prefix = aws.sagemaker
-    return prefix.EndpointDeploymentConfigArgs(
-        blue_green_update_policy=prefix.EndpointDeploymentConfigBlueGreenUpdatePolicyArgs(
-            traffic_routing_configuration=prefix.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
-                type=routing["Type"],
-                wait_interval_in_seconds=routing["WaitIntervalInSeconds"],
-                canary_size=(
-                    prefix.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationCanarySizeArgs(
-                        type=canary["Type"], value=canary["Value"]
-                    )
-                    if canary
-                    else None
-                ),
-                linear_step_size=(
-                    prefix.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationLinearStepSizeArgs(
-                        type=linear["Type"], value=linear["Value"]
-                    )
-                    if linear
-                    else None
-                ),
-            ),
-            termination_wait_in_seconds=policy.get("TerminationWaitInSeconds"),
-            maximum_execution_timeout_in_seconds=policy.get("MaximumExecutionTimeoutInSeconds"),
-        ),
-        auto_rollback_configuration=(
-            prefix.EndpointDeploymentConfigAutoRollbackConfigurationArgs(
-                alarms=[
-                    prefix.EndpointDeploymentConfigAutoRollbackConfigurationAlarmArgs(alarm_name=alarm["AlarmName"])
-                    for alarm in rollback["Alarms"]
-                ]
-            )
-            if rollback
-            else None
-        ),
-    )
+def rollout_policy_inputs(policy: Mapping[str, Any]) -> Any:
+    """The provider's ``deployment_config`` input of a rollout policy (SageMaker ``DeploymentConfig``)."""
+    return provider_inputs(policy)
 
 
 class RolloutAlarms(pulumi.ComponentResource):
@@ -185,25 +115,16 @@ class RolloutAlarms(pulumi.ComponentResource):
             raise ValueError("rollout.rollback is off: there are no alarms to declare")
         child = pulumi.ResourceOptions(parent=self)
         declared = []
+        minutes = rollback.evaluation_minutes
         for alarm in alarms:
             if alarm.kind == "invocation-5xx":
-
-                def build(endpoint_name: str, alarm: RollbackAlarm = alarm) -> dict[str, Any]:
-                    return invocation_5xx_alarm(
-                        alarm.name, endpoint_name, alarm.variant, rollback.max_5xx_errors, rollback.evaluation_minutes
-                    )
-
+                request = invocation_5xx_alarm(
+                    alarm.name, endpoint.name, alarm.variant, rollback.max_5xx_errors, minutes
+                )
             else:
-
-                def build(endpoint_name: str, alarm: RollbackAlarm = alarm) -> dict[str, Any]:
-                    return model_latency_alarm(
-                        alarm.name,
-                        endpoint_name,
-                        alarm.variant,
-                        rollback.max_p99_latency_ms or 0.0,
-                        rollback.evaluation_minutes,
-                    )
-
-            declared.append(declare_alarm(f"{name}-{alarm.variant}-{alarm.kind}", build, [endpoint.name], tags, child))
+                request = model_latency_alarm(
+                    alarm.name, endpoint.name, alarm.variant, rollback.max_p99_latency_ms or 0.0, minutes
+                )
+            declared.append(declare_alarm(f"{name}-{alarm.variant}-{alarm.kind}", request, tags, child))
         self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in declared]).apply(list)
         self.register_outputs({"alarm_names": self.alarm_names})

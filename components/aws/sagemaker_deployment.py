@@ -1,15 +1,16 @@
 """`SageMakerDeployment`: one or more models behind a SageMaker endpoint, with autoscaling and monitoring.
 
 Children (auto-named unless said otherwise, so a replacement is created before the old one is deleted):
-execution role -> model(s) -> endpoint configuration -> endpoint -> autoscaling per variant (targets after the
-endpoint); for async deployments an output bucket and notification topics (:mod:`.async_output`) and the backlog
+execution role -> model(s) -> endpoint configuration -> endpoint (name holder) -> rollback alarms -> endpoint
+lifecycle (the roll-over, :mod:`.endpoint_lifecycle`) -> autoscaling per variant; for async deployments an output bucket and notification topics (:mod:`.async_output`) and the backlog
 scaling to and from zero (:mod:`.scale_to_zero`); with ``rollout:`` the rollback alarms (:mod:`.rollout`, fixed
 names, see there why); a CloudWatch dashboard (:mod:`.dashboard`, fixed name: the provider requires one).
 
 SageMaker endpoint configurations are immutable. Any change of a model, an instance type, the counts, the async
-settings or the encryption key produces a new model and/or a new endpoint configuration; the endpoint is then
-updated in place to use it (SageMaker shifts traffic to the new fleet without downtime, as ``rollout:`` says),
-and only then does Pulumi delete the old configuration and model.
+settings or the encryption key produces a new model and/or a new endpoint configuration; the endpoint lifecycle
+then rolls the endpoint over to it (SageMaker shifts traffic to the new fleet without downtime, as ``rollout:``
+says), checks that SageMaker did not roll back, and only then deletes the old configuration and the models only it
+served (configurations and models are retained on delete by Pulumi; see :mod:`.endpoint_lifecycle.declare`).
 """
 
 from __future__ import annotations
@@ -21,29 +22,25 @@ import pulumi
 import pulumi_aws as aws
 
 from ..config import DeploymentConfig
-from ..tags import standard_tags
-from .async_output import AsyncOutput, async_inference_args, async_inference_config, execution_statements
-from .autoscaling import VariantAutoscaling, VariantShape, vcpus_of
-from .dashboard import DashboardVariant, dashboard_name, dashboard_url, declare_dashboard
+from ..resolve.aws import (
+    PRIMARY_MODEL,
+    ResolvedSageMaker,
+    ResolvedVariant,
+    RollbackAlarm,
+    auto_name_problems,
+    resolve_sagemaker,
+    resolve_scaling,
+)
+from .async_output import AsyncOutput, async_inference_config, async_inference_inputs, execution_statements
+from .autoscaling import VariantAutoscaling
+from .dashboard import DashboardVariant, dashboard_url, declare_dashboard
 from .endpoint_lifecycle.declare import declare_lifecycle, declare_name_holder, initial_count_ignores
 from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
-from .models import declare_model, deployment_model, read_grants, variant_model
-from .rollout import (
-    RollbackAlarm,
-    RolloutAlarms,
-    deployment_config,
-    describe_alarms_statement,
-    rollback_alarms,
-)
+from .models import declare_model, model_request, read_grants
+from .provider_inputs import provider_inputs
+from .rollout import RolloutAlarms, describe_alarms_statement, rollout_policy
 from .scale_to_zero import BacklogScaling
-from .variants import (
-    PRIMARY_MODEL,
-    VariantPlan,
-    production_variant,
-    production_variant_args,
-    shadow_variant_args,
-    variant_plans,
-)
+from .variants import production_variant
 
 TYPE_TOKEN = "ml-serving:aws:SageMakerDeployment"
 
@@ -54,7 +51,7 @@ def initial_instance_count(config: DeploymentConfig) -> int:
     SageMaker needs at least one instance to create an endpoint; an async endpoint with ``min: 0`` then scales
     to zero through its autoscaling (the configured min is never replaced by this count).
     """
-    return max(1, config.scaling.min)
+    return resolve_scaling(config.scaling, gpus=0, vcpus=0).initial_instance_count
 
 
 def invoke_url(region: str, endpoint_name: str, is_async: bool) -> str:
@@ -102,33 +99,26 @@ class SageMakerDeployment(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         if config.cloud != "aws":
             raise ValueError(f"deployment {config.name} is for cloud {config.cloud}; use the component of that cloud")
-        self._config = config
+        resolved = resolve_sagemaker(config, pulumi.get_project(), pulumi.get_stack(), extra_tags)
+        too_long = auto_name_problems(name, resolved)
+        if too_long:
+            raise ValueError(f"SageMakerDeployment {name}: " + "; ".join(too_long))
+        self._resolved: ResolvedSageMaker = resolved
         child = pulumi.ResourceOptions(parent=self)
-        project, stack = pulumi.get_project(), pulumi.get_stack()
-        tags = standard_tags(project, stack, config.name, {**config.tags, **(extra_tags or {})})
-        options = config.sagemaker
-        plans = variant_plans(config)
-        production = [plan for plan in plans if not plan.shadow]
-        model_data = {PRIMARY_MODEL: deployment_model(config)}
-        for variant in (*options.variants, *([options.shadow] if options.shadow else [])):
-            if variant.own_model:
-                model_data[variant.name] = variant_model(config, variant)
-        alarms = (
-            rollback_alarms(config.rollout, project, stack, config.name, [plan.name for plan in production])
-            if config.rollout is not None
-            else []
-        )
+        tags = resolved.tag_map
+        variants = resolved.variants
+        model_data = {model.key: model_request(model) for model in resolved.models}
+        alarms = resolved.rollback_alarms
 
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)
         partition = aws.get_partition_output(opts=invoke_opts).partition
         region = aws.get_region_output(opts=invoke_opts).region
         account = aws.get_caller_identity_output(opts=invoke_opts).account_id
 
-        self.async_output = (
-            AsyncOutput(f"{name}-async", config.async_inference, tags, opts=child) if config.async_inference else None
-        )
-        if options.execution_role_arn:
-            role_arn: pulumi.Output[str] = pulumi.Output.from_input(options.execution_role_arn)
+        options = resolved.async_inference
+        self.async_output = AsyncOutput(f"{name}-async", options, tags, opts=child) if options else None
+        if resolved.execution_role_arn:
+            role_arn: pulumi.Output[str] = pulumi.Output.from_input(resolved.execution_role_arn)
         else:
             grants = pulumi.Output.all(partition, region, account, *self._async_values()).apply(
                 lambda values: self._grants(
@@ -145,7 +135,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
                 f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model",
                 data,
                 role_arn,
-                options,
+                resolved,
                 tags,
                 retained,
             )
@@ -153,68 +143,45 @@ class SageMakerDeployment(pulumi.ComponentResource):
         }
         endpoint_config = aws.sagemaker.EndpointConfiguration(
             f"{name}-config",
-            name_prefix=f"{config.name}-",
-            production_variants=[self._variant(plan, models) for plan in production],
-            shadow_production_variants=[self._variant(plan, models) for plan in plans if plan.shadow] or None,
+            name_prefix=resolved.endpoint_config_name_prefix,
+            production_variants=[self._variant(v, models) for v in resolved.production_variants],
+            shadow_production_variants=[self._variant(v, models) for v in variants if v.shadow] or None,
             async_inference_config=self._async_config(),
-            kms_key_arn=options.kms_key,
+            kms_key_arn=resolved.endpoint_kms_key,
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 retain_on_delete=True,
                 ignore_changes=initial_count_ignores(
-                    [plan.scaling.autoscaled for plan in production],
-                    [plan.scaling.autoscaled for plan in plans if plan.shadow],
+                    [v.scaling.autoscaled for v in resolved.production_variants],
+                    [v.scaling.autoscaled for v in variants if v.shadow],
                 )
                 or None,
             ),
         )
-        # The endpoint's name holder (as in every release so far) and the lifecycle that rolls it over
-        # (components.aws.endpoint_lifecycle). Alarm names are fixed strings: the alarms follow the name holder and
-        # come before the roll-over, which the scalable targets follow (see .endpoint_lifecycle.declare).
-        endpoint = declare_name_holder(name, endpoint_config, tags, self)
-        rollout_alarms = (
-            RolloutAlarms(f"{name}-rollback", endpoint, config.rollout, alarms, tags, opts=child)
-            if config.rollout is not None and alarms
-            else None
-        )
-        lifecycle = declare_lifecycle(
-            name,
-            holder=endpoint,
-            endpoint_config=endpoint_config,
-            region=region,
-            deployment_config=(
-                deployment_config(config.rollout, [alarm.name for alarm in alarms])
-                if config.rollout is not None
-                else None
-            ),
-            rollout=config.rollout,
-            parent=self,
-            after=[rollout_alarms] if rollout_alarms is not None else [],
-        )
-        self._declare_scaling(name, endpoint, lifecycle, plans, tags)
-        self.rollback_alarm_names = rollout_alarms.alarm_names if rollout_alarms is not None else None
+        endpoint, lifecycle = self._declare_endpoint(name, endpoint_config, region)
+        self._declare_scaling(name, endpoint, lifecycle, variants, tags)
         board = declare_dashboard(
             f"{name}-dashboard",
-            dashboard_name(project, stack, config.name),
+            resolved.dashboard_name,
             region,
             endpoint.name,
-            [DashboardVariant(plan.name, plan.gpus) for plan in plans],
-            config.is_async,
+            [DashboardVariant(v.name, v.gpus) for v in variants],
+            resolved.is_async,
             child,
         )
 
         self.endpoint_name = endpoint.name
         self.endpoint_arn = endpoint.arn
-        self.variant_name = pulumi.Output.from_input(options.variant_name)
-        self.variant_names = [plan.name for plan in plans]
+        self.variant_name = pulumi.Output.from_input(resolved.variant_name)
+        self.variant_names = [v.name for v in variants]
         self.invoke_url = pulumi.Output.all(region, endpoint.name).apply(
-            lambda values: invoke_url(values[0], values[1], config.is_async)
+            lambda values: invoke_url(values[0], values[1], resolved.is_async)
         )
         self.model_name = models[PRIMARY_MODEL].name
         self.endpoint_config_name = endpoint_config.name
         self.execution_role_arn = role_arn
-        self.instance_type = pulumi.Output.from_input(plans[0].instance_type)
+        self.instance_type = pulumi.Output.from_input(resolved.instance_type)
         self.dashboard_name = board.dashboard_name
         self.dashboard_url = pulumi.Output.all(region, board.dashboard_name).apply(
             lambda values: dashboard_url(values[0], values[1])
@@ -259,50 +226,78 @@ class SageMakerDeployment(pulumi.ComponentResource):
         return [output.bucket_name, output.success_topic_arn, output.error_topic_arn]
 
     def _async_config(self) -> pulumi.Output[Any] | None:
-        options = self._config.async_inference
+        options = self._resolved.async_inference
         if self.async_output is None or options is None:
             return None
         return pulumi.Output.all(*self._async_values()).apply(
-            lambda values: async_inference_args(async_inference_config(options, *values))
+            lambda values: async_inference_inputs(async_inference_config(options, *values))
         )
 
-    def _variant(self, plan: VariantPlan, models: Mapping[str, aws.sagemaker.Model]) -> Any:
-        # The model name stays an output inside the arguments, so a preview shows the rest of the variant.
-        variant = {**production_variant(plan, "", self._config), "ModelName": models[plan.model_key].name}
-        return shadow_variant_args(variant) if plan.shadow else production_variant_args(variant)
+    def _declare_endpoint(
+        self, name: str, endpoint_config: aws.sagemaker.EndpointConfiguration, region: pulumi.Input[str]
+    ) -> tuple[aws.sagemaker.Endpoint, pulumi.Resource]:
+        """The endpoint serving ``endpoint_config``: its name holder (``{name}-endpoint``, as in every release so
+        far), the rollback alarms, and the lifecycle that rolls it over (:mod:`.endpoint_lifecycle`). Alarm names
+        are fixed strings: the alarms follow the name holder and come before the roll-over (see .rollout); the
+        scalable targets follow the roll-over. Sets ``rollback_alarm_names``."""
+        resolved = self._resolved
+        rollout, alarms = resolved.rollout, resolved.rollback_alarms
+        holder = declare_name_holder(name, endpoint_config, resolved.tag_map, self)
+        rollout_alarms = (
+            RolloutAlarms(
+                f"{name}-rollback", holder, rollout, alarms, resolved.tag_map, opts=pulumi.ResourceOptions(parent=self)
+            )
+            if rollout is not None and alarms
+            else None
+        )
+        self.rollback_alarm_names = rollout_alarms.alarm_names if rollout_alarms is not None else None
+        lifecycle = declare_lifecycle(
+            name,
+            holder=holder,
+            endpoint_config=endpoint_config,
+            region=region,
+            deployment_config=rollout_policy(rollout, [alarm.name for alarm in alarms]) if rollout else None,
+            rollout=rollout,
+            parent=self,
+            after=[rollout_alarms] if rollout_alarms is not None else [],
+        )
+        return holder, lifecycle
+
+    def _variant(self, variant: ResolvedVariant, models: Mapping[str, aws.sagemaker.Model]) -> Any:
+        # The model name stays an output inside the inputs, so a preview shows the rest of the variant.
+        return provider_inputs(production_variant(variant, models[variant.model_key].name))
 
     def _declare_scaling(
         self,
         name: str,
         endpoint: aws.sagemaker.Endpoint,
         lifecycle: pulumi.Resource,
-        plans: Sequence[VariantPlan],
+        variants: Sequence[ResolvedVariant],
         tags: Mapping[str, str],
     ) -> None:
         """A scalable target and policy per variant that scales; the backlog policies of async endpoints."""
         child = pulumi.ResourceOptions(parent=self)
-        for index, plan in enumerate(plans):
-            scaling = plan.scaling
+        for index, variant in enumerate(variants):
+            scaling = variant.scaling
             if not (scaling.autoscaled or scaling.schedules):
                 continue
             backlog = scaling.metric == "backlog"
             autoscaling = VariantAutoscaling(
-                f"{name}-scaling" if index == 0 else f"{name}-{plan.name}-scaling",
+                f"{name}-scaling" if index == 0 else f"{name}-{variant.name}-scaling",
                 endpoint=endpoint,
-                variant_name=plan.name,
+                variant_name=variant.name,
                 scaling=scaling,
-                shape=VariantShape(vcpus=vcpus_of(plan.instance_type), gpus=plan.gpus),
                 track_metric=not backlog,
                 after=[lifecycle],
                 opts=child,
             )
-            if backlog and self._config.async_inference is not None:
+            if backlog and self._resolved.async_inference is not None:
                 BacklogScaling(
                     f"{name}-backlog-scaling",
                     endpoint=endpoint,
                     target=autoscaling.target,
                     scaling=scaling,
-                    from_zero_minutes=self._config.async_inference.scale_from_zero_after_minutes,
+                    from_zero_minutes=self._resolved.async_inference.scale_from_zero_after_minutes,
                     tags=tags,
                     opts=child,
                 )
@@ -317,9 +312,9 @@ class SageMakerDeployment(pulumi.ComponentResource):
         async_values: Sequence[str | None],
     ) -> ExecutionGrants:
         """What the execution role may touch: images, artifacts, keys, async bucket and topics, rollback alarms."""
-        config = self._config
-        async_key = config.async_inference.kms_key if config.async_inference else None
-        keys = {key for key in (config.sagemaker.kms_key, async_key) if key and key.startswith("arn:")}
+        resolved = self._resolved
+        async_key = resolved.async_inference.kms_key if resolved.async_inference else None
+        volume_key = resolved.endpoint_kms_key
         reads = read_grants(models)
         statements: list[dict[str, Any]] = []
         if async_values and async_values[0]:
@@ -331,12 +326,14 @@ class SageMakerDeployment(pulumi.ComponentResource):
             partition=partition,
             region=region,
             account=account,
-            ecr_repository_arn=ecr_repository_arn(partition, config.image),
+            ecr_repository_arn=ecr_repository_arn(partition, resolved.models[0].containers[0].image),
             extra_ecr_repository_arns=sorted({ecr_repository_arn(partition, image) for image in reads.images}),
             artifact_object_arns=[s3_object_arn(partition, uri) for uri in reads.objects],
             artifact_prefixes=[_bucket_and_prefix(uri) for uri in reads.prefixes],
-            kms_key_arns=sorted(keys),
-            vpc=config.sagemaker.vpc is not None,
+            kms_key_arns=[volume_key] if volume_key else [],
+            artifact_kms_key_arns=[resolved.artifacts_kms_key] if resolved.artifacts_kms_key else [],
+            output_kms_key_arns=[async_key] if async_key else [],
+            vpc=resolved.vpc is not None,
             extra_statements=statements,
         )
 

@@ -21,33 +21,26 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ..config import ScalingConfig
-from .alarms import SAGEMAKER_NAMESPACE, declare_alarm, endpoint_dimensions, has_backlog_without_capacity_alarm
-from .autoscaling import target_tracking_args
+from ..resolve.aws import ResolvedScaling
+from .alarms import StrInput, declare_alarm, has_backlog_without_capacity_alarm
+from .autoscaling import metric_specification
+from .provider_inputs import provider_inputs
 
-BACKLOG_METRIC = "ApproximateBacklogSizePerInstance"
 
-
-def backlog_target_tracking_configuration(scaling: ScalingConfig, endpoint_name: str) -> dict[str, Any]:
+def backlog_target_tracking_configuration(scaling: ResolvedScaling, endpoint_name: StrInput) -> dict[str, Any]:
     """``TargetTrackingScalingPolicyConfiguration`` keeping queued requests per instance at the target."""
-    target = scaling.resolved_target
-    if scaling.metric != "backlog" or target is None:
+    if scaling.metric != "backlog" or scaling.target_value is None:
         raise ValueError("backlog scaling needs scaling.metric backlog and a target")
     return {
-        "TargetValue": float(target),
+        "TargetValue": scaling.target_value,
         "ScaleInCooldown": scaling.scale_in_cooldown,
         "ScaleOutCooldown": scaling.scale_out_cooldown,
         "DisableScaleIn": scaling.disable_scale_in,
-        "CustomizedMetricSpecification": {
-            "MetricName": BACKLOG_METRIC,
-            "Namespace": SAGEMAKER_NAMESPACE,
-            "Dimensions": endpoint_dimensions(endpoint_name),
-            "Statistic": "Average",
-        },
+        **metric_specification("backlog", endpoint_name, ""),
     }
 
 
-def scale_out_from_zero_configuration(scaling: ScalingConfig) -> dict[str, Any]:
+def scale_out_from_zero_configuration(scaling: ResolvedScaling) -> dict[str, Any]:
     """``StepScalingPolicyConfiguration``: one more instance each time the alarm fires, then the cooldown.
 
     The step has lower bound 0 and no upper bound: it applies whenever the alarm's metric is at or above the
@@ -59,27 +52,6 @@ def scale_out_from_zero_configuration(scaling: ScalingConfig) -> dict[str, Any]:
         "Cooldown": scaling.scale_out_cooldown,
         "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}],
     }
-
-
-def step_scaling_args(configuration: Mapping[str, Any]) -> aws.appautoscaling.PolicyStepScalingPolicyConfigurationArgs:
-    """The provider's arguments for a ``StepScalingPolicyConfiguration`` (its bounds are strings)."""
-    return aws.appautoscaling.PolicyStepScalingPolicyConfigurationArgs(
-        adjustment_type=configuration["AdjustmentType"],
-        metric_aggregation_type=configuration["MetricAggregationType"],
-        cooldown=configuration["Cooldown"],
-        step_adjustments=[
-            aws.appautoscaling.PolicyStepScalingPolicyConfigurationStepAdjustmentArgs(
-                scaling_adjustment=step["ScalingAdjustment"],
-                metric_interval_lower_bound=_bound(step.get("MetricIntervalLowerBound")),
-                metric_interval_upper_bound=_bound(step.get("MetricIntervalUpperBound")),
-            )
-            for step in configuration["StepAdjustments"]
-        ],
-    )
-
-
-def _bound(value: float | None) -> str | None:
-    return None if value is None else f"{value:g}"
 
 
 class BacklogScaling(pulumi.ComponentResource):
@@ -105,23 +77,21 @@ class BacklogScaling(pulumi.ComponentResource):
         name: str,
         endpoint: aws.sagemaker.Endpoint,
         target: aws.appautoscaling.Target,
-        scaling: ScalingConfig,
+        scaling: ResolvedScaling,
         from_zero_minutes: int,
         tags: Mapping[str, str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ml-serving:aws:BacklogScaling", name, None, opts)
         after_target = pulumi.ResourceOptions(parent=self, depends_on=[target])
-        tracking = endpoint.name.apply(
-            lambda endpoint_name: backlog_target_tracking_configuration(scaling, endpoint_name)
-        )
+        tracking = backlog_target_tracking_configuration(scaling, endpoint.name)
         backlog = aws.appautoscaling.Policy(
             f"{name}-backlog",
             policy_type="TargetTrackingScaling",
             service_namespace=target.service_namespace,
             scalable_dimension=target.scalable_dimension,
             resource_id=target.resource_id,
-            target_tracking_scaling_policy_configuration=tracking.apply(target_tracking_args),
+            target_tracking_scaling_policy_configuration=provider_inputs(tracking),
             opts=after_target,
         )
         self.backlog_policy_arn = backlog.arn
@@ -134,15 +104,12 @@ class BacklogScaling(pulumi.ComponentResource):
                 service_namespace=target.service_namespace,
                 scalable_dimension=target.scalable_dimension,
                 resource_id=target.resource_id,
-                step_scaling_policy_configuration=step_scaling_args(scale_out_from_zero_configuration(scaling)),
+                step_scaling_policy_configuration=provider_inputs(scale_out_from_zero_configuration(scaling)),
                 opts=after_target,
             )
             alarm = declare_alarm(
                 f"{name}-has-backlog",
-                lambda endpoint_name, policy_arn: has_backlog_without_capacity_alarm(
-                    endpoint_name, policy_arn, from_zero_minutes
-                ),
-                [endpoint.name, scale_out.arn],
+                has_backlog_without_capacity_alarm(endpoint.name, scale_out.arn, from_zero_minutes),
                 tags,
                 pulumi.ResourceOptions(parent=self),
             )

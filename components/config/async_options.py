@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .aws_patterns import KMS_KEY_ARN
+from ..facts.aws import KMS_KEY_ARN, MAX_CONCURRENT_INVOCATIONS_RANGE
 from .base import ConfigModel
 from .problems import Problem, raise_if_any
 
@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 NotificationTopic = Literal["success", "error"]
 """The SNS topics of an async endpoint: `success` and `error` notifications."""
 
-SAGEMAKER_ONLY = ("include_inference_response_in", "kms_key", "scale_from_zero_after_minutes")
+SAGEMAKER_ONLY = (
+    "max_concurrent_invocations_per_instance",
+    "notifications",
+    "include_inference_response_in",
+    "kms_key",
+    "scale_from_zero_after_minutes",
+)
 """Async keys that only SageMaker uses; refused on gcp rather than silently ignored."""
 
 TIMEOUT_KEYS = ("request_timeout", "invocation_timeout", "invocation_timeout_seconds", "request_ttl")
@@ -43,8 +49,8 @@ class AsyncOptions(ConfigModel):
 
     max_concurrent_invocations_per_instance: int | None = Field(
         None,
-        ge=1,
-        le=1000,
+        ge=MAX_CONCURRENT_INVOCATIONS_RANGE[0],
+        le=MAX_CONCURRENT_INVOCATIONS_RANGE[1],
         description="Requests one instance works on at once (SageMaker); default: SageMaker decides.",
     )
     output_retention_days: int = Field(
@@ -111,8 +117,9 @@ class AsyncOptions(ConfigModel):
     def _key_arn(cls, value: str | None) -> str | None:
         if value is not None and not KMS_KEY_ARN.match(value):
             raise ValueError(
-                f"'{value}' is not a KMS key ARN; use arn:aws:kms:REGION:ACCOUNT:key/ID (the execution role is granted "
-                "this one key, which an alias or a bare key id cannot express)"
+                f"'{value}' is not a KMS key ARN, and the execution role is granted one key by its ARN, which an alias "
+                "or a bare key id cannot express; use arn:aws:kms:REGION:ACCOUNT:key/ID "
+                "(`aws kms describe-key --key-id alias/NAME` prints it)"
             )
         return value
 

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
 from .. import accelerators
+from ..facts import aws as aws_facts
+from ..facts import gcp as gcp_facts
+from ..tags import standard_tags
 from . import async_options as async_rules
 from . import rollout as rollout_rules
 from . import sagemaker, vertex
 from .async_options import AsyncOptions
 from .base import SLUG, ConfigModel
-from .problems import raise_if_any
+from .names import bucket_name_problems
+from .problems import Problem, raise_if_any
 from .rollout import RolloutConfig
 from .sagemaker import SageMakerOptions
 from .scaling import ScalingConfig
+from .secrets import split_secrets
 from .vertex import VertexOptions
 
 Cloud = Literal["aws", "gcp"]
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME = aws_facts.ENVIRONMENT_KEY
 MAX_NAME_LENGTH = 32
 
 
@@ -69,7 +74,10 @@ class DeploymentConfig(ConfigModel):
         description="Replica bounds and autoscaling; default one instance, no autoscaling.",
     )
     environment: dict[str, str] = Field(
-        default_factory=dict, description="Environment variables of the serving container, default none."
+        default_factory=dict,
+        description="Environment variables of the serving container, default none. A value may be a Pulumi secret "
+        "(`pulumi config set --secret --path 'ml-serving:deployments[0].environment.API_KEY' VALUE`): it stays "
+        "secret in every resource input and in state, and shows as `[secret]` in plans.",
     )
     tags: dict[str, str] = Field(
         default_factory=dict, description="Extra tags (aws) / labels (gcp) on every resource, default none."
@@ -81,6 +89,27 @@ class DeploymentConfig(ConfigModel):
     )
     sagemaker: SageMakerOptions = Field(default_factory=SageMakerOptions, description="SageMaker-only options (aws).")
     vertex: VertexOptions = Field(default_factory=VertexOptions, description="Vertex AI-only options (gcp).")
+
+    _secret_environment: frozenset[str] = PrivateAttr(default_factory=frozenset)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _secrets(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """`environment` values written as Pulumi secrets (`{secure: ...}`) become strings remembered as secret."""
+        names: frozenset[str] = frozenset()
+        if isinstance(data, dict) and isinstance(data.get("environment"), dict):
+            plain, names = split_secrets(data["environment"])
+            data = {**data, "environment": plain}
+        result = handler(data)
+        if names:
+            result._secret_environment = names
+        return result
+
+    @property
+    def secret_environment(self) -> frozenset[str]:
+        """Names of the `environment` variables whose values are Pulumi secrets (wrap them in
+        ``pulumi.Output.secret`` wherever they become a resource input)."""
+        return self._secret_environment
 
     @field_validator("async_inference", mode="before")
     @classmethod
@@ -112,19 +141,102 @@ class DeploymentConfig(ConfigModel):
     @field_validator("tags")
     @classmethod
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
-        reserved = [key for key in value if key.lower().startswith("aws:")]
+        prefix = aws_facts.RESERVED_TAG_PREFIX
+        reserved = [key for key in value if key.lower().startswith(prefix)]
         if reserved:
-            raise ValueError(f"{reserved} use the reserved 'aws:' prefix; rename them")
-        long = [key for key in value if len(key) > 128 or len(str(value[key])) > 256]
+            raise ValueError(f"{reserved} use the reserved '{prefix}' prefix; rename them")
+        key_max, value_max = aws_facts.TAG_KEY_MAX, aws_facts.TAG_VALUE_MAX
+        long = [key for key in value if len(key) > key_max or len(str(value[key])) > value_max]
         if long:
-            raise ValueError(f"{long}: tag keys are at most 128 and values 256 characters")
+            raise ValueError(
+                f"{long}: tag keys are at most {key_max} and values {value_max} characters; use shorter ones"
+            )
         return value
 
     @model_validator(mode="after")
     def _fits_cloud(self) -> DeploymentConfig:
         cloud_rules = sagemaker.check(self) if self.cloud == "aws" else vertex.check(self)
-        raise_if_any(cloud_rules + rollout_rules.check(self) + async_rules.check(self))
+        names = bucket_name_problems(self.name, self.cloud) if self.is_async else []
+        raise_if_any(cloud_rules + rollout_rules.check(self) + async_rules.check(self) + names + self._limit_problems())
         return self
+
+    def _limit_problems(self) -> list[Problem]:
+        """Environment and tag limits of the cloud's APIs (user tags share the budget with the four tags every
+        resource gets: project, stack, deployment, managed-by). Vertex label counts are checked in
+        :mod:`components.config.vertex`."""
+        problems: list[Problem] = []
+        standard = len(standard_tags("p", "s", "d"))
+        if self.cloud == "aws":
+            problems += self._environment_lengths()
+            user_tags = [key for key in self.tags if key not in standard_tags("p", "s", "d")]
+            if len(user_tags) + standard > aws_facts.MAX_TAGS:
+                problems.append(
+                    Problem(
+                        "tags",
+                        f"{len(user_tags)} tags plus the {standard} ml-serving adds exceed the {aws_facts.MAX_TAGS} tags AWS "
+                        "allows on a resource",
+                        f"keep at most {aws_facts.MAX_TAGS - standard} tags",
+                    )
+                )
+            for key, value in self.tags.items():
+                if not aws_facts.TAG_CHARACTERS.match(key) or not aws_facts.TAG_CHARACTERS.match(value):
+                    problems.append(
+                        Problem(
+                            f"tags.{key}",
+                            "AWS tags hold only letters, digits, spaces and _ . : / = + - @",
+                            "replace the other characters",
+                        )
+                    )
+        else:
+            reserved = [key for key in self.environment if key.startswith(gcp_facts.RESERVED_ENV_PREFIX)]
+            problems += [
+                Problem(
+                    f"environment.{key}",
+                    f"Vertex AI sets the {gcp_facts.RESERVED_ENV_PREFIX}* variables itself",
+                    f"rename it without the {gcp_facts.RESERVED_ENV_PREFIX} prefix",
+                )
+                for key in reserved
+            ]
+        return problems
+
+    def _environment_lengths(self) -> list[Problem]:
+        """SageMaker's count and length limits on every environment of the deployment (its own, its containers', its
+        variants'); a secret's length is not known offline."""
+        environments: list[tuple[str, dict[str, str]]] = [("environment", self.environment)]
+        environments += [
+            (f"sagemaker.containers[{index}].environment", container.environment)
+            for index, container in enumerate(self.sagemaker.containers)
+        ]
+        environments += [
+            (f"sagemaker.variants[{index}].environment", variant.environment or {})
+            for index, variant in enumerate(self.sagemaker.variants)
+        ]
+        if self.sagemaker.shadow is not None:
+            environments.append(("sagemaker.shadow.environment", self.sagemaker.shadow.environment or {}))
+        problems: list[Problem] = []
+        for path, environment in environments:
+            if len(environment) > aws_facts.MAX_ENVIRONMENT_ENTRIES:
+                problems.append(
+                    Problem(
+                        path,
+                        f"{len(environment)} variables; SageMaker takes at most {aws_facts.MAX_ENVIRONMENT_ENTRIES} "
+                        "per container",
+                        "pass fewer variables (e.g. one JSON-valued variable)",
+                    )
+                )
+            for key, value in environment.items():
+                secret = path == "environment" and key in self.secret_environment
+                if len(key) > aws_facts.ENVIRONMENT_KEY_MAX or (
+                    not secret and len(value) > aws_facts.ENVIRONMENT_VALUE_MAX
+                ):
+                    problems.append(
+                        Problem(
+                            f"{path}.{key}",
+                            f"SageMaker takes names and values of at most {aws_facts.ENVIRONMENT_KEY_MAX} characters",
+                            "shorten it, or load long settings from the model artifacts",
+                        )
+                    )
+        return problems
 
     @property
     def is_async(self) -> bool:

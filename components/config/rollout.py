@@ -5,14 +5,9 @@ blue/green update: it starts the new fleet, shifts the traffic to it (all at onc
 steps), waits, and rolls back if one of the rollback alarms fires. Without `rollout:` SageMaker still updates
 blue/green, all at once, with no alarms.
 
-Ranges are SageMaker's (botocore ``sagemaker`` model, shapes ``TrafficRoutingConfig`` / ``BlueGreenUpdatePolicy``
-/ ``AutoRollbackConfig``):
-
-* ``WaitIntervalInSeconds`` 0-3600 and ``TerminationWaitInSeconds`` 0-3600 (shape min/max);
-* ``MaximumExecutionTimeoutInSeconds`` 600-28800 (shape min/max), "larger than the total waiting time";
-* ``CanarySize``: "must be less than or equal to 50% of the variant's total instance count" (documentation);
-* ``LinearStepSize``: "must be 10-50% of the variant's total instance count" (documentation);
-* ``AutoRollbackConfig.Alarms``: 1 to 10 alarms (shape min/max).
+Ranges are SageMaker's, kept with their sources in :mod:`components.facts.aws` (``WAIT_INTERVAL_RANGE``,
+``TERMINATION_WAIT_RANGE``, ``EXECUTION_TIMEOUT_RANGE``, ``CANARY_PERCENT_RANGE``, ``LINEAR_STEP_PERCENT_RANGE``,
+``MAX_ROLLBACK_ALARMS``).
 """
 
 from __future__ import annotations
@@ -22,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..facts import aws as aws_facts
 from .base import ConfigModel
 from .problems import Problem, raise_if_any
 
@@ -30,12 +26,12 @@ if TYPE_CHECKING:
 
 Strategy = Literal["all_at_once", "canary", "linear"]
 
-WAIT_RANGE = (0, 3600)
-TERMINATION_WAIT_RANGE = (0, 3600)
-EXECUTION_TIMEOUT_RANGE = (600, 28800)
-CANARY_RANGE = (1, 50)
-LINEAR_STEP_RANGE = (10, 50)
-MAX_ROLLBACK_ALARMS = 10
+WAIT_RANGE = aws_facts.WAIT_INTERVAL_RANGE
+TERMINATION_WAIT_RANGE = aws_facts.TERMINATION_WAIT_RANGE
+EXECUTION_TIMEOUT_RANGE = aws_facts.EXECUTION_TIMEOUT_RANGE
+CANARY_RANGE = aws_facts.CANARY_PERCENT_RANGE
+LINEAR_STEP_RANGE = aws_facts.LINEAR_STEP_PERCENT_RANGE
+MAX_ROLLBACK_ALARMS = aws_facts.MAX_ROLLBACK_ALARMS
 
 
 class RollbackAlarms(ConfigModel):

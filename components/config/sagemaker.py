@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
 from .. import accelerators
-from . import sagemaker_serving
-from .aws_patterns import ECR_IMAGE, INSTANCE_TYPE, KMS_KEY, S3_URI
+from ..facts import aws as aws_facts
+from ..facts.aws import ECR_IMAGE, IAM_ROLE_ARN, KMS_KEY, KMS_KEY_ARN, S3_URI, SAGEMAKER_NAME
+from . import sagemaker_limits, sagemaker_serving
 from .base import ConfigModel
 from .problems import Problem, mismatch
 from .sagemaker_serving import ContainerSpec, MultiModelOptions, VariantSpec
@@ -53,18 +53,25 @@ class SageMakerOptions(ConfigModel):
     )
     kms_key: str | None = Field(
         None,
-        description="KMS key (ARN, id or alias) encrypting the instances' storage volumes, default none.",
+        description="KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) encrypting the instances' storage volumes, "
+        "default none. Refused on instance types with local NVMe storage (g4dn, g5, g6, p4d...), which SageMaker "
+        "encrypts in hardware.",
+    )
+    artifacts_kms_key: str | None = Field(
+        None,
+        description="KMS key ARN of SSE-KMS-encrypted model artifacts: the execution role may kms:Decrypt with it "
+        "through S3 only; default none (artifacts encrypted with SSE-S3 or the AWS managed key).",
     )
     model_data_download_timeout: int | None = Field(
         None,
-        ge=60,
-        le=3600,
+        ge=aws_facts.MODEL_DATA_DOWNLOAD_TIMEOUT_RANGE[0],
+        le=aws_facts.MODEL_DATA_DOWNLOAD_TIMEOUT_RANGE[1],
         description="Seconds allowed to download the model artifacts, default SageMaker's (1200).",
     )
     startup_health_check_timeout: int | None = Field(
         None,
-        ge=60,
-        le=3600,
+        ge=aws_facts.STARTUP_HEALTH_CHECK_TIMEOUT_RANGE[0],
+        le=aws_facts.STARTUP_HEALTH_CHECK_TIMEOUT_RANGE[1],
         description="Seconds allowed for the container to pass /ping after start, default SageMaker's.",
     )
     execution_role_arn: str | None = Field(
@@ -109,21 +116,26 @@ class SageMakerOptions(ConfigModel):
     @field_validator("variant_name")
     @classmethod
     def _variant(cls, value: str) -> str:
-        if not re.match(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", value):
+        if not SAGEMAKER_NAME.match(value):
             raise ValueError(f"'{value}' is not a valid variant name (letters, digits and '-', up to 63 characters)")
         return value
 
-    @field_validator("kms_key")
+    @field_validator("kms_key", "artifacts_kms_key")
     @classmethod
     def _kms(cls, value: str | None) -> str | None:
-        if value is not None and not KMS_KEY.match(value):
-            raise ValueError(f"'{value}' is not a KMS key ARN, key id or alias/NAME")
+        if value is not None and not KMS_KEY_ARN.match(value):
+            form = "an alias" if "alias/" in value else "a key id" if KMS_KEY.match(value) else "not a KMS key"
+            raise ValueError(
+                f"'{value}' is {form}, and IAM grants the execution role and the deployer one key by its ARN, which "
+                "an alias or a bare key id cannot express; use the key ARN arn:aws:kms:REGION:ACCOUNT:key/ID "
+                "(`aws kms describe-key --key-id alias/NAME` prints it)"
+            )
         return value
 
     @field_validator("execution_role_arn")
     @classmethod
     def _role(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$", value):
+        if value is not None and not IAM_ROLE_ARN.match(value):
             raise ValueError(f"'{value}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")
         return value
 
@@ -175,13 +187,15 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
             )
         )
     problems += _async_scaling_problems(deployment)
-    problems += sagemaker_serving.check(deployment, _instance_type_or_default(deployment))
+    primary = _instance_type_or_default(deployment)
+    problems += sagemaker_serving.check(deployment, primary)
+    problems += sagemaker_limits.kms_problems(deployment, primary)
+    problems += sagemaker_limits.auto_name_problems(deployment)
+    problems += sagemaker_limits.schedule_problems("scaling", scaling, realtime=deployment.async_inference is None)
+    for index, variant in enumerate(deployment.sagemaker.variants):
+        path = f"sagemaker.variants[{index}].scaling"
+        problems += sagemaker_limits.schedule_problems(path, variant.scaling, realtime=True)
     return problems
-
-
-ASYNC_UNPUBLISHED = {"invocations": "InvocationsPerInstance"}
-"""Metrics SageMaker does not publish for asynchronous endpoints (developer guide, "Monitor asynchronous endpoint":
-its list is exhaustive and names Invocations, InvocationsPerInstance and OverheadLatency as not published)."""
 
 
 def _async_scaling_problems(deployment: DeploymentConfig) -> list[Problem]:
@@ -198,11 +212,13 @@ def _async_scaling_problems(deployment: DeploymentConfig) -> list[Problem]:
                 "min: 1",
             )
         ]
-    if scaling.metric in ASYNC_UNPUBLISHED:
+    tracked = aws_facts.SCALING_METRICS[scaling.metric]
+    if not tracked.asynchronous:
         return [
             Problem(
                 "scaling.metric",
-                f"{scaling.metric} ({ASYNC_UNPUBLISHED[scaling.metric]}) is not published for async endpoints",
+                f"{scaling.metric} ({tracked.metric.name}) is not published for async endpoints, so its scaling "
+                "policy would never act",
                 "use backlog (queued requests per instance), cpu or gpu",
             )
         ]
@@ -210,10 +226,16 @@ def _async_scaling_problems(deployment: DeploymentConfig) -> list[Problem]:
 
 
 def _instance_type_or_default(deployment: DeploymentConfig) -> str:
-    try:
-        return instance_type(deployment)
-    except accelerators.AcceleratorError:  # reported by _instance_problems
-        return deployment.instance_type or accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE
+    """The instance type the rules check: the one :func:`components.resolve.aws.instance_type` will choose, or, when
+    the accelerator has no SageMaker type (reported by ``_instance_problems``), the explicit type or CPU default."""
+    if deployment.instance_type is not None:
+        return deployment.instance_type
+    if deployment.accelerator is not None:
+        try:
+            return accelerators.sagemaker_instance_type(deployment.accelerator.type, deployment.accelerator.count)
+        except accelerators.AcceleratorError:
+            pass
+    return accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE
 
 
 def location_problems(image: object, artifacts: object) -> list[Problem]:
@@ -242,15 +264,10 @@ def _catalog_gpu(deployment: DeploymentConfig) -> tuple[str, int] | None:
 def _instance_problems(deployment: DeploymentConfig) -> list[Problem]:
     problems: list[Problem] = []
     accelerator = deployment.accelerator
-    if deployment.instance_type is not None and not INSTANCE_TYPE.match(deployment.instance_type):
-        problems.append(
-            Problem(
-                "instance_type",
-                f"'{deployment.instance_type}' is not a SageMaker instance type",
-                "use a name like ml.g5.xlarge",
-            )
-        )
-        return problems
+    if deployment.instance_type is not None:
+        problems += sagemaker_serving.instance_type_problems("instance_type", deployment.instance_type)
+        if problems:
+            return problems
     if accelerator is None:
         return problems
     try:
@@ -271,12 +288,3 @@ def _instance_problems(deployment: DeploymentConfig) -> list[Problem]:
                 )
             )
     return problems
-
-
-def instance_type(deployment: DeploymentConfig) -> str:
-    """The SageMaker instance type: the explicit override, the catalog's choice for the GPU, or the CPU default."""
-    if deployment.instance_type is not None:
-        return deployment.instance_type
-    if deployment.accelerator is not None:
-        return accelerators.sagemaker_instance_type(deployment.accelerator.type, deployment.accelerator.count)
-    return accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
+from ..facts import aws as aws_facts
 from .base import SLUG, ConfigModel
 from .problems import Problem, raise_if_any
 
@@ -22,12 +22,18 @@ METRIC_MEANING: dict[str, str] = {
     "backlog": "queued asynchronous requests per instance",
 }
 
-DEFAULT_TARGETS: dict[str, float] = {"cpu": 70.0, "gpu": 70.0, "backlog": 5.0}
-"""Targets used when ``scaling.target`` is absent. ``invocations`` and ``concurrency`` have no safe default."""
+GCP_DEFAULT_TARGETS: dict[str, float] = {"cpu": 70.0, "gpu": 70.0}
+"""Vertex targets used when ``scaling.target`` is absent; they move to ``components/facts/gcp.py`` with the Vertex
+facts. SageMaker's are in :data:`components.facts.aws.SCALING_METRICS`."""
 
-_SCHEDULE = re.compile(
-    r"^(cron\(([^ )]+ ){5}[^ )]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$"
-)
+
+def default_target(cloud: str, metric: str | None) -> float | None:
+    """The cloud's target for ``metric`` when the stack file gives none (None: it must give one)."""
+    if metric is None:
+        return None
+    if cloud == "aws":
+        return aws_facts.default_target(metric)
+    return GCP_DEFAULT_TARGETS.get(metric)
 
 
 class ScheduledScaling(ConfigModel):
@@ -52,11 +58,14 @@ class ScheduledScaling(ConfigModel):
     @field_validator("schedule")
     @classmethod
     def _expression(cls, value: str) -> str:
-        if not _SCHEDULE.match(value.strip()):
+        if not aws_facts.SCHEDULE_EXPRESSION.match(value.strip()):
             raise ValueError(
                 f"'{value}' is not a schedule expression; use cron(0 8 ? * MON-FRI *), rate(1 hour) "
                 "or at(2026-12-24T18:00:00)"
             )
+        problem = cron_problem(value.strip())
+        if problem:
+            raise ValueError(problem)
         return value.strip()
 
     @field_validator("timezone")
@@ -77,6 +86,25 @@ class ScheduledScaling(ConfigModel):
             problems.append(Problem("max", f"max ({self.max}) is below min ({self.min})", "raise max or lower min"))
         raise_if_any(problems)
         return self
+
+
+def cron_problem(expression: str) -> str | None:
+    """What AWS refuses in a ``cron(...)`` expression: exactly one of day-of-month and day-of-week must be ``?``."""
+    if not expression.startswith("cron("):
+        return None
+    fields = dict(zip(aws_facts.CRON_FIELDS, expression[len("cron(") : -1].split(), strict=False))
+    day_of_month, day_of_week = (fields.get(name) for name in aws_facts.CRON_EITHER_OR)
+    if (day_of_month == "?") == (day_of_week == "?"):
+        both = (
+            "both are '?'"
+            if day_of_month == "?"
+            else f"day-of-month is '{day_of_month}' and day-of-week '{day_of_week}'"
+        )
+        return (
+            f"'{expression}': AWS cron needs '?' in exactly one of day-of-month (3rd field) and day-of-week (5th "
+            f"field), and {both}; e.g. cron(0 8 ? * MON-FRI *) or cron(0 8 1 * ? *)"
+        )
+    return None
 
 
 def bound_problems(low: object, high: object) -> list[Problem]:
@@ -147,14 +175,20 @@ class ScalingConfig(ConfigModel):
         """True when the bounds leave room to scale, so a policy is declared."""
         return self.max > self.min
 
-    @property
-    def resolved_target(self) -> float | None:
-        """The per-instance target in the metric's own unit, derived from the defaults or max_rps_per_instance."""
+    def target_for(self, cloud: str) -> float | None:
+        """The per-instance target in the metric's own unit: ``target``, else derived from max_rps_per_instance,
+        else the cloud's default (:func:`default_target`)."""
         if self.target is not None:
             return self.target
         if self.metric == "invocations" and self.max_rps_per_instance is not None:
             return round(self.max_rps_per_instance * 60 * self.safety_factor, 3)
-        return DEFAULT_TARGETS.get(self.metric or "")
+        return default_target(cloud, self.metric)
+
+    @property
+    def resolved_target(self) -> float | None:
+        """Vertex's target (:meth:`target_for` ``"gcp"``), read by the Vertex components; SageMaker components read
+        the target of :class:`components.resolve.aws.ResolvedSageMaker`."""
+        return self.target_for("gcp")
 
     @model_validator(mode="after")
     def _consistent(self) -> ScalingConfig:
@@ -187,10 +221,21 @@ class ScalingConfig(ConfigModel):
             problems.append(
                 Problem("target", "give either target or max_rps_per_instance, not both", "remove one of them")
             )
-        if self.metric in ("invocations", "concurrency") and self.resolved_target is None:
+        if self.metric in ("invocations", "concurrency") and self.target_for("aws") is None:
             unit = METRIC_MEANING[self.metric]
             extra = " or max_rps_per_instance" if self.metric == "invocations" else ""
             problems.append(Problem("target", f"required for metric {self.metric} ({unit})", f"set target{extra}"))
+        derived = self.resolved_target
+        if self.target is None and self.max_rps_per_instance is not None and derived is not None and derived <= 0:
+            problems.append(
+                Problem(
+                    "max_rps_per_instance",
+                    f"the derived target max_rps_per_instance x 60 x safety_factor "
+                    f"({self.max_rps_per_instance} x 60 x {self.safety_factor}) rounds to {derived} requests per "
+                    "minute, which autoscaling cannot track",
+                    "raise max_rps_per_instance (requests per second one instance sustains) or safety_factor",
+                )
+            )
         if self.metric in ("cpu", "gpu") and self.target is not None and self.target > 100:
             problems.append(Problem("target", f"{self.target} is not a percentage", "use a value between 1 and 100"))
         names = [s.name for s in self.schedules]

@@ -315,6 +315,17 @@ ARTIFACT_FILE_SUFFIXES = (
 ending in one of these is a file, which Vertex cannot load."""
 
 
+GCS_RESERVED_PREFIX = "goog"
+GCS_FORBIDDEN_WORDS = ("google", "g00gle", "googl", "g00gl")
+"""Cloud Storage bucket names cannot start with ``goog`` or contain ``google`` or close misspellings such as
+``g00gle`` (bucket-names)."""
+GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d{1,2}$")
+"""Google Cloud region names such as europe-west4, us-central1 (https://cloud.google.com/compute/docs/regions-zones)."""
+GCP_PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+"""Project IDs: 6-30 lowercase letters, digits and hyphens, starting with a letter
+(https://cloud.google.com/resource-manager/docs/creating-managing-projects)."""
+
+
 def bucket_name_problem(bucket: str) -> str | None:
     """Why ``bucket`` is not a valid Cloud Storage bucket name (bucket-names), or ``None``."""
     parts = bucket.split(".")
@@ -325,7 +336,7 @@ def bucket_name_problem(bucket: str) -> str | None:
         or (len(parts) == 1 and not GCS_BUCKET.match(bucket))
     ):
         return f"'{bucket}' is not a bucket name (3-63 lowercase letters, digits, '-', '_' per dot-separated part)"
-    if bucket.startswith("goog") or "google" in bucket or "g00gle" in bucket:
+    if bucket.startswith(GCS_RESERVED_PREFIX) or any(word in bucket for word in GCS_FORBIDDEN_WORDS):
         return f"'{bucket}' may not start with 'goog' or contain 'google'"
     if re.match(r"^[0-9]+(\.[0-9]+){3}$", bucket):
         return f"'{bucket}' looks like an IP address, which a bucket name may not"

@@ -18,6 +18,7 @@ import pulumi_gcp as gcp
 from ..config import DeploymentConfig
 from ..facts import gcp as facts
 from ..resolve.gcp import ResolvedVertex, resolve_vertex
+from ..secret_inputs import environment_inputs
 from .identity import DeploymentServiceAccount
 from .model_deployment import VertexModelDeployment, VertexModelDeploymentArgs
 from .output_bucket import VertexOutputBucket
@@ -153,7 +154,7 @@ class VertexDeployment(pulumi.ComponentResource):
                 predict_route=resolved.predict_route,
                 health_route=resolved.health_route,
                 port=resolved.port,
-                env=dict(resolved.env),
+                env=environment_inputs(config, resolved.env),
                 labels=labels,
                 machine_type=resolved.machine_type,
                 accelerator_type=resolved.accelerator_type,

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from ..config import DeploymentConfig, StackConfig, load_stack_config, read_stack_file, stack_name_of
-from ..config import sagemaker as sagemaker_rules
 from ..config import vertex as vertex_rules
+from ..resolve import aws as resolve_aws
 from . import cloud_behaviour as cb
 from .model import Schedule, SimDeployment
 
@@ -56,7 +56,7 @@ def sim_deployment(
         concurrency = deployment.async_inference.max_concurrent_invocations_per_instance
     capacity = scaling.max_rps_per_instance if scaling.max_rps_per_instance is not None else concurrency / service_time
     if deployment.cloud == "aws":
-        instance = sagemaker_rules.instance_type(deployment)
+        instance = resolve_aws.instance_type(deployment)
         gpus = _sagemaker_gpus(deployment, instance)
         is_async = deployment.is_async
         timeout = cb.SAGEMAKER_ASYNC_TTL_DEFAULT_S if is_async else cb.SAGEMAKER_REALTIME_TIMEOUT_S
@@ -82,7 +82,7 @@ def sim_deployment(
         min=scaling.min,
         max=scaling.max,
         metric=metric,
-        target=scaling.resolved_target if metric else None,
+        target=scaling.target_for(deployment.cloud) if metric else None,
         capacity_rps=capacity,
         service_time_s=service_time,
         timeout_s=timeout,

@@ -13,6 +13,7 @@ import pulumi_aws as aws
 
 from components.aws import SageMakerDeployment
 from components.config import DeploymentConfig
+from components.facts import aws as aws_facts
 from components.gcp import VertexDeployment
 
 config = pulumi.Config()
@@ -74,8 +75,8 @@ aws.iam.RolePolicy(
 alerts = aws.sns.Topic("ranking-alerts", kms_master_key_id="alias/aws/sns")
 aws.cloudwatch.MetricAlarm(
     "ranker-5xx",
-    namespace="AWS/SageMaker",
-    metric_name="Invocation5XXErrors",
+    namespace=aws_facts.INVOCATION_5XX_ERRORS.namespace,  # AWS/SageMaker
+    metric_name=aws_facts.INVOCATION_5XX_ERRORS.name,
     dimensions={"EndpointName": ranker.endpoint_name, "VariantName": ranker.variant_name},
     statistic="Sum",
     period=60,

@@ -18,6 +18,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any, Protocol
 
+# The facts are plain data (no Pulumi, no SDK): the pack's entry point puts the repository on sys.path. A failed
+# import stops the pack instead of letting rules pass silently.
+from components.accelerators import gpu_count_of_sagemaker_instance
+from components.facts import aws as aws_facts
+
 from .settings import PolicySettings
 
 ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -105,9 +110,34 @@ def _is_production(resource: PolicyResource, settings: PolicySettings) -> bool:
 # ---- resource rules -------------------------------------------------------------------------------------------
 
 
+def _instance_types(resource: PolicyResource) -> list[str]:
+    props = resource.props
+    variants = [*(props.get("productionVariants") or []), *(props.get("shadowProductionVariants") or [])]
+    return [str(variant.get("instanceType", "")) for variant in variants]
+
+
 def endpoint_config_kms(resource: PolicyResource, settings: PolicySettings) -> Iterable[str]:
-    """CKV_AWS_98: the endpoint configuration encrypts its instances' storage with a KMS key."""
-    if not resource.props.get("kmsKeyArn"):
+    """CKV_AWS_98: the endpoint configuration encrypts its instances' storage with a KMS key, where AWS accepts one.
+
+    Instance types with local NVMe storage are exempt: SageMaker refuses a KmsKeyId on them (CreateEndpointConfig
+    fails) and encrypts their instance storage in hardware. Their async outputs must then carry the key instead.
+    """
+    local = sorted({t for t in _instance_types(resource) if aws_facts.has_local_nvme(t)})
+    props = resource.props
+    if local:
+        if props.get("kmsKeyArn"):
+            yield (
+                f"kmsKeyArn is set on local-NVMe instance types {local}: SageMaker refuses it (CreateEndpointConfig "
+                "fails); remove `sagemaker.kms_key` from this deployment"
+            )
+        output = (props.get("asyncInferenceConfig") or {}).get("outputConfig") or {}
+        if props.get("asyncInferenceConfig") and not output.get("kmsKeyId"):
+            yield (
+                f"exempt from kmsKeyArn (local-NVMe instance types {local}, hardware-encrypted), but the async "
+                "outputs are not encrypted with a KMS key: set `async.kms_key`"
+            )
+        return
+    if not props.get("kmsKeyArn"):
         yield "the endpoint configuration has no kmsKeyArn: set `sagemaker.kms_key` to a KMS key ARN"
 
 
@@ -245,10 +275,6 @@ def production_two_instances(
 
 
 def _sagemaker_gpus(instance_type: str) -> int:
-    try:
-        from components.accelerators import gpu_count_of_sagemaker_instance
-    except ImportError:  # pragma: no cover - the pack's entry point puts the repository on sys.path
-        return 0
     found = gpu_count_of_sagemaker_instance(instance_type)
     return found[1] if found else 0
 
@@ -279,7 +305,8 @@ def gpu_budget(resources: Sequence[PolicyResource], settings: PolicySettings) ->
 RESOURCE_RULES: tuple[Rule, ...] = (
     Rule(
         "sagemaker-endpoint-config-kms",
-        "Endpoint configurations encrypt storage with KMS (checkov CKV_AWS_98).",
+        "Endpoint configurations encrypt storage with KMS (checkov CKV_AWS_98); local-NVMe instance types are exempt "
+        "(SageMaker refuses a key there and encrypts in hardware) and encrypt their async outputs instead.",
         "advisory",
         endpoint_config_kms,
         (ENDPOINT_CONFIG,),

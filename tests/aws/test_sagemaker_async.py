@@ -146,7 +146,13 @@ def test_kms_key_encrypts_bucket_topics_and_outputs(run_stack):
     assert {topic.inputs["kmsMasterKeyId"] for topic in plan.by_type(TOPIC)} == {KEY}
     assert plan.one(CONFIG).inputs["asyncInferenceConfig"]["outputConfig"]["kmsKeyId"] == KEY
     statements = {s["Sid"]: s for s in json.loads(plan.one(POLICY).inputs["policy"])["Statement"]}
-    assert statements["UseKeys"]["Resource"] == [KEY]
+    assert statements["EncryptAsyncOutputs"] == {
+        "Sid": "EncryptAsyncOutputs",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": [KEY],
+    }
+    assert "UseKeys" not in statements
 
 
 def test_without_notifications_no_topics(run_stack):

@@ -35,7 +35,8 @@ def test_async_mapping_keys_load():
                     "kms_key": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
                     "scale_from_zero_after_minutes": 2,
                 }
-            }
+            },
+            scaling={"min": 1, "max": 2, "metric": "backlog", "target": 5},
         )
     )
     options = deployment.async_inference
@@ -75,7 +76,7 @@ def test_scale_from_zero_is_evaluated_over_one_or_two_minutes():
 
 def test_async_min_zero_loads_with_backlog():
     (deployment,) = loads(aws_deployment(**ASYNC_TO_ZERO))
-    assert deployment.scaling.min == 0 and deployment.scaling.resolved_target == 5
+    assert deployment.scaling.min == 0 and deployment.scaling.target_for("aws") == 5
 
 
 @pytest.mark.parametrize("metric", ["cpu", "gpu", "concurrency"])
@@ -191,7 +192,10 @@ def test_variant_scaling_rules():
     found = problems_of(aws_deployment(sagemaker={"variants": variants}))
     assert "not supported on a real-time variant" in found["deployments[0].sagemaker.variants[0].scaling.min"]
     assert "gpu on a CPU-only instance" in found["deployments[0].sagemaker.variants[0].scaling.metric"]
-    assert "is not a SageMaker instance type" in found["deployments[0].sagemaker.variants[1].instance_type"]
+    assert found["deployments[0].sagemaker.variants[1].instance_type"] == (
+        "deployments[0].sagemaker.variants[1].instance_type: 'c5.xlarge' is not an instance type SageMaker endpoints "
+        "offer (ProductionVariantInstanceType). Fix: did you mean ml.c5.xlarge or ml.c5d.xlarge or ml.c5.9xlarge?"
+    )
 
 
 def test_async_endpoints_have_one_variant_and_no_shadow():

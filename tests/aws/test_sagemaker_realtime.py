@@ -7,7 +7,7 @@ import json
 import pytest
 from builders import aws_deployment, stack_values
 
-from components.aws.autoscaling import vcpus_of
+from components.facts.aws import vcpus_of
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -178,7 +178,8 @@ def test_network_isolation_vpc_and_kms(run_stack):
         "vpc": {"subnet_ids": ["subnet-0a1b"], "security_group_ids": ["sg-0c2d"]},
         "kms_key": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     }
-    plan = run_stack(stack_values(aws_deployment(sagemaker=options)))
+    # ml.c5: an EBS-backed type, where SageMaker accepts a volume key (not on local-NVMe g5).
+    plan = run_stack(stack_values(aws_deployment(accelerator=None, instance_type="ml.c5.xlarge", sagemaker=options)))
     model = plan.one(MODEL)
     assert model.inputs["enableNetworkIsolation"] is True
     assert model.inputs["vpcConfig"] == {"subnets": ["subnet-0a1b"], "securityGroupIds": ["sg-0c2d"]}

@@ -21,10 +21,12 @@ from botocore.model import Shape
 from builders import aws_deployment
 
 from components.aws import alarms, async_output, dashboard, models, rollout, scale_to_zero, variants
-from components.aws.autoscaling import PREDEFINED_METRICS, VariantShape, target_tracking_configuration
+from components.aws.autoscaling import PREDEFINED_METRICS, target_tracking_configuration
 from components.config import AsyncOptions, DeploymentConfig, SageMakerOptions, sagemaker_serving
 from components.config import rollout as rollout_rules
-from components.config.aws_patterns import SAGEMAKER_NAME
+from components.facts.aws import SAGEMAKER_NAME, TRAFFIC_ROUTING_TYPES
+from components.resolve.aws import resolve_scaling, resolve_variants
+from components.resolve.aws import rollback_alarms as resolved_rollback_alarms
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 ENDPOINT = "ranker-endpoint-b0ffe71"
@@ -196,14 +198,13 @@ ASYNC_OPTIONS = [
 def test_async_endpoint_config_is_a_create_endpoint_config_request(options):
     config = deployment(**{"async": options}, scaling={"min": 0, "max": 2, "metric": "backlog"})
     assert config.async_inference is not None
-    (plan,) = variants.variant_plans(config)
+    (plan,) = resolve_variants(config)
     request = {
         "EndpointConfigName": "ranker-eb129f77f3497ce0f6b1443561",
-        "ProductionVariants": [variants.production_variant(plan, "ranker-model-1396967", config)],
+        "ProductionVariants": [variants.production_variant(plan, "ranker-model-1396967")],
         "AsyncInferenceConfig": async_output.async_inference_config(
             config.async_inference, "ranker-async-bucket-3768d5f", TOPIC, ERROR_TOPIC
         ),
-        "KmsKeyId": KEY,
     }
     conforms(request, "sagemaker", "CreateEndpointConfig")
 
@@ -216,18 +217,18 @@ def test_variants_and_shadow_are_production_variants():
         "variants": [{"name": "v2", "weight": 0.1, "instance_type": "ml.g6.xlarge", "image": TRITON}],
     }
     config = deployment(sagemaker=sagemaker)
-    plans = variants.variant_plans(config)
+    plans = resolve_variants(config)
     request = {
         "EndpointConfigName": "ranker-f67fa533352679709a31e4929f",
-        "ProductionVariants": [variants.production_variant(p, f"ranker-{p.name}-model-1", config) for p in plans],
+        "ProductionVariants": [variants.production_variant(p, f"ranker-{p.name}-model-1") for p in plans],
     }
     conforms(request, "sagemaker", "CreateEndpointConfig")
     shadowed = deployment(sagemaker={"shadow": {"name": "shadow", "weight": 0.5, "instance_type": "ml.g6.xlarge"}})
-    primary, shadow = variants.variant_plans(shadowed)
+    primary, shadow = resolve_variants(shadowed)
     request = {
         "EndpointConfigName": "ranker-f67fa533352679709a31e4929f",
-        "ProductionVariants": [variants.production_variant(primary, "ranker-model-1", shadowed)],
-        "ShadowProductionVariants": [variants.production_variant(shadow, "ranker-model-1", shadowed)],
+        "ProductionVariants": [variants.production_variant(primary, "ranker-model-1")],
+        "ShadowProductionVariants": [variants.production_variant(shadow, "ranker-model-1")],
     }
     conforms(request, "sagemaker", "CreateEndpointConfig")
 
@@ -248,19 +249,19 @@ def test_deployment_config_is_a_create_endpoint_request(spec):
     assert config.rollout is not None
     names = [
         alarm.name
-        for alarm in rollout.rollback_alarms(config.rollout, "ml-serving", "prod", "ranker", ["primary", "v2"])
+        for alarm in resolved_rollback_alarms(config.rollout, "ml-serving", "prod", "ranker", ["primary", "v2"])
     ]
     request = {
         "EndpointName": ENDPOINT,
         "EndpointConfigName": "ranker-f67fa533352679709a31e4929f",
-        "DeploymentConfig": rollout.deployment_config(config.rollout, names),
+        "DeploymentConfig": rollout.rollout_policy(config.rollout, names),
     }
     conforms(request, "sagemaker", "CreateEndpoint")
 
 
 def test_strategies_map_to_the_traffic_routing_types():
     routing = service("sagemaker").shape_for("TrafficRoutingConfigType").enum
-    assert set(rollout.STRATEGY_TYPES.values()) == set(routing)
+    assert set(TRAFFIC_ROUTING_TYPES.values()) == set(routing)
     assert service("sagemaker").shape_for("CapacitySizeType").enum == ["INSTANCE_COUNT", "CAPACITY_PERCENT"]
 
 
@@ -268,7 +269,9 @@ def test_strategies_map_to_the_traffic_routing_types():
 
 
 def test_backlog_and_step_policies_are_put_scaling_policy_requests():
-    scaling = deployment(**{"async": True}, scaling={"min": 0, "max": 4, "metric": "backlog"}).scaling
+    scaling = resolve_scaling(
+        deployment(**{"async": True}, scaling={"min": 0, "max": 4, "metric": "backlog"}).scaling, gpus=1, vcpus=4
+    )
     common = {
         "ServiceNamespace": "sagemaker",
         "ResourceId": f"endpoint/{ENDPOINT}/variant/primary",
@@ -310,7 +313,7 @@ def test_backlog_and_step_policies_are_put_scaling_policy_requests():
 )
 def test_variant_target_tracking_is_a_put_scaling_policy_request(scaling):
     config = deployment(scaling={"min": 1, "max": 3, **scaling})
-    configuration = target_tracking_configuration(config.scaling, ENDPOINT, "v2", VariantShape(vcpus=4, gpus=1))
+    configuration = target_tracking_configuration(resolve_scaling(config.scaling, gpus=1, vcpus=4), ENDPOINT, "v2")
     conforms(
         {
             "PolicyName": "ranker-v2-scaling",

@@ -87,7 +87,7 @@ def problems_of(*deployments: dict[str, Any]) -> dict[str, str]:
         (
             {"scaling": {"min": 1, "max": 3_000_000_000, "metric": "gpu"}},
             "deployments[0].scaling.max",
-            "3e+09 does not fit Vertex's int32 field",
+            "3000000000 is beyond 2147483647, the largest number the cloud APIs take here (32-bit integers)",
         ),
         (
             {"scaling": {"min": 1, "max": 2, "metric": "invocations", "target": 2_500_000_000}},

@@ -268,6 +268,8 @@ def test_create_of_an_upgraded_stack_converges_onto_the_requested_configuration(
     created = provider(fake).create(props("cfg-new-model"))
     assert created.outs["endpoint_config_name"] == "cfg-new-model"
     assert "UpdateEndpoint" in fake.state.operations()
+    # The configuration left was declared by the previous release without retain_on_delete: Pulumi deletes it.
+    assert created.outs["retired"] == [] and "cfg-old" in fake.state.configs
 
 
 def test_read_reports_the_configuration_really_served(fake: FakeAwsServer) -> None:

@@ -24,9 +24,15 @@ def rules_broken(*resources, settings=SETTINGS):
     return sorted({rule for rule, _, _ in violations(*resources, settings=settings)})
 
 
-def endpoint_config(
-    count=2, kms="arn:aws:kms:eu-west-1:1:key/k", asynchronous=False, instance="ml.g5.xlarge", tags=TAGS
-):
+KEY = "arn:aws:kms:eu-west-1:1:key/k"
+
+
+def endpoint_config(count=2, kms="valid", asynchronous=False, instance="ml.g5.xlarge", tags=TAGS):
+    """An endpoint configuration; ``kms="valid"``: a key where AWS accepts one (the async outputs only, on local-NVMe
+    g5 / g4dn)."""
+    output_key = KEY if kms == "valid" else None
+    if kms == "valid":
+        kms = None if instance.split(".")[1] in ("g5", "g4dn") else KEY
     props = {
         "productionVariants": [{"variantName": "primary", "initialInstanceCount": count, "instanceType": instance}],
         "tags": tags,
@@ -35,11 +41,13 @@ def endpoint_config(
         props["kmsKeyArn"] = kms
     if asynchronous:
         props["asyncInferenceConfig"] = {"outputConfig": {"s3OutputPath": "s3://b/outputs/"}}
+        if output_key:
+            props["asyncInferenceConfig"]["outputConfig"]["kmsKeyId"] = output_key
     return res("aws:sagemaker/endpointConfiguration:EndpointConfiguration", props, "ranker-config")
 
 
 def test_endpoint_config_without_kms_is_advisory_by_default_and_mandatory_when_configured():
-    assert violations(endpoint_config(kms=None)) == [
+    assert violations(endpoint_config(kms=None, instance="ml.c5.xlarge")) == [
         (
             "sagemaker-endpoint-config-kms",
             "the endpoint configuration has no kmsKeyArn: set `sagemaker.kms_key` to a KMS key ARN",
@@ -47,8 +55,35 @@ def test_endpoint_config_without_kms_is_advisory_by_default_and_mandatory_when_c
         )
     ]
     strict = PolicySettings.from_pack_config({"sagemaker-endpoint-config-kms": "mandatory"})
-    assert violations(endpoint_config(kms=None), settings=strict)[0][2] == "mandatory"
-    assert violations(endpoint_config()) == []
+    assert violations(endpoint_config(kms=None, instance="ml.c5.xlarge"), settings=strict)[0][2] == "mandatory"
+    assert violations(endpoint_config(instance="ml.c5.xlarge")) == []
+
+
+def test_local_nvme_instance_types_are_exempt_and_refuse_a_key():
+    strict = PolicySettings.from_pack_config({"sagemaker-endpoint-config-kms": "mandatory"})
+    assert violations(endpoint_config(kms=None, instance="ml.g5.xlarge"), settings=strict) == []
+    assert violations(endpoint_config(kms=KEY, instance="ml.g5.xlarge"), settings=strict) == [
+        (
+            "sagemaker-endpoint-config-kms",
+            "kmsKeyArn is set on local-NVMe instance types ['ml.g5.xlarge']: SageMaker refuses it "
+            "(CreateEndpointConfig fails); remove `sagemaker.kms_key` from this deployment",
+            "mandatory",
+        )
+    ]
+
+
+def test_local_nvme_async_endpoints_encrypt_their_outputs():
+    config = endpoint_config(kms=None, instance="ml.g4dn.xlarge", asynchronous=True)  # no key anywhere
+    assert violations(config) == [
+        (
+            "sagemaker-endpoint-config-kms",
+            "exempt from kmsKeyArn (local-NVMe instance types ['ml.g4dn.xlarge'], hardware-encrypted), but the async "
+            "outputs are not encrypted with a KMS key: set `async.kms_key`",
+            "advisory",
+        )
+    ]
+    config.props["asyncInferenceConfig"]["outputConfig"]["kmsKeyId"] = "arn:aws:kms:eu-west-1:1:key/k"
+    assert violations(config) == []
 
 
 def test_model_network_isolation_is_advisory():

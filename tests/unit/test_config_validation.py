@@ -27,7 +27,7 @@ def test_issue_example_keys_work_exactly_as_written():
     example = aws_deployment(
         instance_type="ml.g5.2xlarge",
         **{"async": True},
-        scaling={"min": 2, "max": 6, "metric": "concurrency", "target": 3},
+        scaling={"min": 2, "max": 6, "metric": "backlog", "target": 5},
     )
     stack = load_stack_config(stack_values(example), "prod")
     assert stack.deployments[0].is_async
@@ -207,7 +207,13 @@ def test_cloud_specific_defaults_apply_only_to_their_cloud():
     cmek = "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k"
     defaults = {"sagemaker": {"kms_key": key}, "vertex": {"kms_key": cmek}}
     aws, gcp = load_stack_config(
-        stack_values(aws_deployment(), gcp_deployment(), **{"ml-serving:defaults": defaults}), "t"
+        # ml.c5: EBS-backed, so SageMaker accepts the default volume key (g5's local NVMe storage refuses it)
+        stack_values(
+            aws_deployment(accelerator=None, instance_type="ml.c5.xlarge"),
+            gcp_deployment(),
+            **{"ml-serving:defaults": defaults},
+        ),
+        "t",
     ).deployments
     assert aws.sagemaker.kms_key == key and "vertex" not in aws.model_fields_set
     assert gcp.vertex.kms_key == cmek and "sagemaker" not in gcp.model_fields_set

@@ -75,7 +75,7 @@ def boto3_clients(service: str, region: str) -> Any:
     return boto3.client(service, region_name=region, config=Config(retries={"mode": "standard", "max_attempts": 8}))
 
 
-def _request(props: Mapping[str, Any]) -> UpdateRequest:
+def _request(props: Mapping[str, Any], retire: bool) -> UpdateRequest:
     from .rollover import UpdateRequest
 
     return UpdateRequest(
@@ -83,7 +83,7 @@ def _request(props: Mapping[str, Any]) -> UpdateRequest:
         endpoint_config_name=str(props["endpoint_config_name"]),
         deployment_config=props.get("deployment_config") or None,
         retain_all_variant_properties=bool(props.get("retain_all_variant_properties", True)),
-        retire_previous=bool(props.get("retire_previous", True)),
+        retire_previous=retire and bool(props.get("retire_previous", True)),
     )
 
 
@@ -134,12 +134,12 @@ class EndpointLifecycleProvider(pulumi.dynamic.ResourceProvider):
         replaces = [key for key in changed if key in REPLACE_KEYS]
         return pulumi.dynamic.DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
-    def _converge(self, props: Mapping[str, Any]) -> dict[str, Any]:
+    def _converge(self, props: Mapping[str, Any], retire: bool) -> dict[str, Any]:
         from .rollover import converge
 
         sagemaker, autoscaling, cloudwatch = self._clients(str(props["region"]))
         outcome = converge(
-            sagemaker, autoscaling, cloudwatch, _request(props), _policy(props), self.sleep or time.sleep
+            sagemaker, autoscaling, cloudwatch, _request(props, retire), _policy(props), self.sleep or time.sleep
         )
         outs = {key: props.get(key) for key in INPUT_KEYS}
         outs["endpoint_arn"] = outcome.described.get("EndpointArn")
@@ -150,11 +150,13 @@ class EndpointLifecycleProvider(pulumi.dynamic.ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         """Adopt the endpoint of that name and converge it onto the requested configuration."""
-        return pulumi.dynamic.CreateResult(str(props["endpoint_name"]), self._converge(props))
+        # No retirement on create: a configuration this resource did not roll over from may still be deleted by
+        # Pulumi itself (an upgraded stack's first `pulumi up`, before `retain_on_delete` is recorded).
+        return pulumi.dynamic.CreateResult(str(props["endpoint_name"]), self._converge(props, retire=False))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         """Roll the endpoint over to the requested configuration (see :func:`.rollover.converge`)."""
-        return pulumi.dynamic.UpdateResult(self._converge(news))
+        return pulumi.dynamic.UpdateResult(self._converge(news, retire=True))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to delete: the ``aws.sagemaker.Endpoint`` name holder deletes the endpoint itself."""

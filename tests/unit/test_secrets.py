@@ -1,0 +1,112 @@
+"""Secret environment values: accepted as written by `pulumi config set --secret --path`, kept Pulumi secrets in
+every resource input, shown as [secret] in the plan and the diff, never in plain text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+from builders import REPO, aws_deployment, gcp_deployment, stack_values
+from pulumi.runtime.config import set_all_config
+
+from components.config import load_stack_config
+from components.mock_runtime import config_for_engine, run_main, run_program
+from components.plan import main
+from components.plan_diff import diff_plans, render_diff
+from components.program import declare_deployments, stack_config_from_pulumi
+
+CIPHERTEXT = "v1:c2VjcmV0Y2lwaGVydGV4dA=="
+PLAINTEXT = "hunter2-do-not-print"
+
+
+def secret_stack(value: object) -> dict:
+    return stack_values(
+        aws_deployment(environment={"API_KEY": value, "LOG_LEVEL": "info"}),
+        gcp_deployment(environment={"API_KEY": value}),
+        **{"ml-serving:defaults": {"environment": {"SHARED_TOKEN": value}}},
+    )
+
+
+def environments(plan_json: dict) -> dict[str, object]:
+    found = {}
+    for resource in plan_json["resources"]:
+        if resource["type"] == "aws:sagemaker/model:Model":
+            found["aws"] = resource["inputs"]["primaryContainer"]["environment"]
+        if resource["type"].endswith("VertexModelDeployment"):
+            found["gcp"] = resource["inputs"]["env"]
+    return found
+
+
+def test_secret_environment_values_are_accepted_and_remembered():
+    stack = load_stack_config(secret_stack({"secure": CIPHERTEXT}), "sec")
+    ranker, reranker = stack.deployments
+    assert ranker.secret_environment == frozenset({"API_KEY", "SHARED_TOKEN"})
+    assert reranker.secret_environment == frozenset({"API_KEY", "SHARED_TOKEN"})
+    assert ranker.environment["LOG_LEVEL"] == "info"
+
+
+def test_offline_plan_shows_secrets_as_secret_where_they_sit(tmp_path, capsys):
+    path = tmp_path / "Pulumi.sec.yaml"
+    path.write_text(yaml.safe_dump({"config": secret_stack({"secure": CIPHERTEXT})}), encoding="utf-8")
+    assert main(["--config-file", str(path), "--json", "--project-dir", str(REPO)]) == 0
+    output = capsys.readouterr().out
+    assert CIPHERTEXT not in output
+    assert environments(json.loads(output)) == {
+        "aws": {"API_KEY": "[secret]", "LOG_LEVEL": "info", "SHARED_TOKEN": "[secret]"},
+        "gcp": {"API_KEY": "[secret]", "SHARED_TOKEN": "[secret]"},
+    }
+
+
+def run_as_pulumi_up(project_dir: Path, stack: str, file_values: dict) -> dict:
+    """Run the program as `pulumi up` would: the engine hands over decrypted config and marks the keys secret."""
+    decrypted = json.loads(json.dumps(file_values).replace(json.dumps({"secure": CIPHERTEXT}), json.dumps(PLAINTEXT)))
+    secret_keys = [key for key, value in file_values.items() if CIPHERTEXT in json.dumps(value)]
+
+    def program() -> None:
+        set_all_config(config_for_engine(decrypted), secret_keys=secret_keys)
+        cwd = Path.cwd()
+        import os
+
+        os.chdir(project_dir)
+        try:
+            declare_deployments(stack_config_from_pulumi())
+        finally:
+            os.chdir(cwd)
+
+    return run_program(program, stack=stack, config=decrypted).to_json()
+
+
+def project_with_stack(tmp_path: Path, stack: str, values: dict) -> Path:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "stacks").mkdir()
+    path = tmp_path / "stacks" / f"Pulumi.{stack}.yaml"
+    path.write_text(yaml.safe_dump({"config": values}), encoding="utf-8")
+    return tmp_path
+
+
+def test_under_pulumi_up_a_secret_never_appears_in_plain_text(tmp_path):
+    values = secret_stack({"secure": CIPHERTEXT})
+    plan = run_as_pulumi_up(project_with_stack(tmp_path, "sec", values), "sec", values)
+    text = json.dumps(plan)
+    assert PLAINTEXT not in text
+    assert environments(plan) == {
+        "aws": {"API_KEY": "[secret]", "LOG_LEVEL": "info", "SHARED_TOKEN": "[secret]"},
+        "gcp": {"API_KEY": "[secret]", "SHARED_TOKEN": "[secret]"},
+    }
+    base = run_main(REPO, stack="sec", config=secret_stack("old-plain-value")).to_json()
+    rendered = render_diff(diff_plans(base, plan), "base", "head")
+    assert PLAINTEXT not in rendered
+    assert "[secret]" in rendered
+
+
+def test_without_the_stack_file_every_environment_value_is_treated_as_secret(tmp_path):
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    values = secret_stack({"secure": CIPHERTEXT})
+    plan = run_as_pulumi_up(tmp_path, "sec", values)
+    assert PLAINTEXT not in json.dumps(plan)
+    assert environments(plan) == {
+        "aws": {"API_KEY": "[secret]", "LOG_LEVEL": "[secret]", "SHARED_TOKEN": "[secret]"},
+        "gcp": {"API_KEY": "[secret]", "SHARED_TOKEN": "[secret]"},
+    }
