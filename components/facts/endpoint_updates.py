@@ -13,16 +13,7 @@ ENDPOINT_TRANSITIONAL_STATUSES = frozenset({"Creating", "Updating", "SystemUpdat
 ENDPOINT_FAILED_STATUSES = frozenset({"Failed", "UpdateRollbackFailed", "OutOfService", "Deleting"})
 """Statuses in which an update has ended without the endpoint serving the requested configuration."""
 
-# Application Auto Scaling for SageMaker variants
-# (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
-SAGEMAKER_SERVICE_NAMESPACE = "sagemaker"
-VARIANT_SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-
-
-def variant_resource_id(endpoint_name: str, variant_name: str) -> str:
-    """Scalable-target ``ResourceId`` of a variant: ``endpoint/{endpoint}/variant/{variant}`` (API reference above)."""
-    return f"endpoint/{endpoint_name}/variant/{variant_name}"
-
+# The scalable target of a variant (namespace, dimension, resource id) is in components.facts.aws.
 
 # "Update endpoints that use automatic scaling" (SageMaker developer guide, endpoint-scaling.html): an UpdateEndpoint
 # that changes the instance type of, or removes, a variant registered as a scalable target fails; deregister it

@@ -29,3 +29,11 @@ def test_an_instance_type_change_calls_only_listed_actions(fake: FakeAwsServer) 
     assert {"UpdateEndpoint", "DeregisterScalableTarget", "RegisterScalableTarget", "DeleteEndpointConfig"} <= set(
         fake.state.operations()
     )
+
+
+def test_the_deployer_policy_grants_what_the_lifecycle_calls() -> None:
+    from components.aws.deployer_policy import ALARM_ACTIONS, AUTOSCALING_ACTIONS, SAGEMAKER_ACTIONS
+
+    granted = {*SAGEMAKER_ACTIONS, *AUTOSCALING_ACTIONS, *ALARM_ACTIONS}
+    needed = {f"{prefix}:{action}" for prefix, actions in LIFECYCLE_ACTIONS.items() for action in actions}
+    assert sorted(needed - granted) == []

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...facts.endpoint_updates import SAGEMAKER_SERVICE_NAMESPACE, VARIANT_SCALABLE_DIMENSION, variant_resource_id
+from ...facts.aws import SCALABLE_DIMENSION, SCALING_SERVICE_NAMESPACE
+from ...facts.aws import scalable_target_resource_id as variant_resource_id
 
-_TARGET = {"ServiceNamespace": SAGEMAKER_SERVICE_NAMESPACE, "ScalableDimension": VARIANT_SCALABLE_DIMENSION}
+_TARGET = {"ServiceNamespace": SCALING_SERVICE_NAMESPACE, "ScalableDimension": SCALABLE_DIMENSION}
 _POLICY_KEYS = (
     "PolicyName",
     "PolicyType",
