@@ -140,17 +140,41 @@ def _download(url: str) -> Path:
     return Path(name)
 
 
+def _entries(cloud: str, regions: Mapping[str, Any]) -> set[str]:
+    """``"<region> <instance>"`` (aws) / ``"<region> <machine or accelerator>"`` (gcp) of every price in ``regions``."""
+    if cloud == "aws":
+        return {f"{region} {key}" for region, prices in regions.items() for key in prices}
+    return {
+        f"{region} {key}"
+        for region, prices in regions.items()
+        for key in {**prices.get("machines", {}), **prices.get("accelerators", {})}
+    }
+
+
 def _write(cloud: str, file_name: str, regions: Mapping[str, Any], source: str, service: str) -> Path:
     path = PRICES / file_name
     old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     merged = {**old.get("regions", {}), **regions}
+    today = datetime.now(tz=UTC).date().isoformat()
+    # Regions kept from the old table stay as verified as they were: the table is verified only when every entry is.
+    kept = {
+        entry
+        for entry in old.get("verification", {}).get("verified_entries", [])
+        if entry.split(" ", 1)[0] not in regions
+    }
+    verified = sorted(kept | _entries(cloud, regions))
     document = {
         "cloud": cloud,
         "service": service,
-        "as_of": datetime.now(tz=UTC).date().isoformat(),
+        "as_of": today,
         "source": source,
         "generated_by": "scripts/refresh_prices.py",
-        "verified": True,
+        "verified": set(verified) == _entries(cloud, merged),
+        "verification": {
+            "checked": today,
+            "method": f"scripts/refresh_prices.py {cloud} --region {' --region '.join(sorted(regions))}: {source}",
+            "verified_entries": verified,
+        },
         "regions": merged,
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

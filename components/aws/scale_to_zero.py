@@ -21,6 +21,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from ..facts import aws as facts
 from ..resolve.aws import ResolvedScaling
 from .alarms import StrInput, declare_alarm, has_backlog_without_capacity_alarm
 from .autoscaling import metric_specification
@@ -50,7 +51,7 @@ def scale_out_from_zero_configuration(scaling: ResolvedScaling) -> dict[str, Any
         "AdjustmentType": "ChangeInCapacity",
         "MetricAggregationType": "Average",
         "Cooldown": scaling.scale_out_cooldown,
-        "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}],
+        "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": facts.ASYNC_SCALE_FROM_ZERO_STEP}],
     }
 
 

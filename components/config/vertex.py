@@ -243,12 +243,12 @@ def _machine_problems(deployment: DeploymentConfig) -> list[Problem]:
 def _scaling_problems(deployment: DeploymentConfig) -> list[Problem]:
     scaling = deployment.scaling
     problems: list[Problem] = []
-    if scaling.min == 0:
+    if scaling.min < facts.MIN_REPLICAS:
         problems.append(
             Problem(
                 "scaling.min",
                 "Vertex AI scales to zero only in its v1beta1 (preview) API, which ml-serving does not use",
-                "set min: 1 or more; for scale-to-zero use cloud: aws with `async: true`",
+                f"set min: {facts.MIN_REPLICAS} or more; for scale-to-zero use cloud: aws with `async: true`",
             )
         )
     if scaling.metric is not None and scaling.metric not in facts.METRICS:
@@ -285,10 +285,3 @@ def _scaling_problems(deployment: DeploymentConfig) -> list[Problem]:
                 )
             )
     return problems
-
-
-def machine(deployment: DeploymentConfig) -> accelerators.VertexMachine:
-    """Deprecated alias of :func:`components.resolve.gcp.vertex_machine` (resolution lives in ``resolve``)."""
-    from ..resolve.gcp import vertex_machine
-
-    return vertex_machine(deployment)

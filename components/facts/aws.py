@@ -24,6 +24,20 @@ ENDPOINT_DIMENSION = "EndpointName"
 VARIANT_DIMENSION = "VariantName"
 METRIC_PERIOD_SECONDS = 60
 """SageMaker publishes endpoint metrics at 1-minute frequency (same page)."""
+HIGH_RESOLUTION_METRIC_PERIOD_SECONDS = 10
+"""``ConcurrentRequestsPerModel`` behind the high-resolution predefined metric is emitted every 10 s; it makes the
+policy scale out faster and scales in at the speed of 1-minute metrics
+(https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html, "high-resolution")."""
+
+# ---- Invocation limits ---------------------------------------------------------------------------------------------
+REALTIME_INVOCATION_TIMEOUT_SECONDS = 60
+"""A real-time endpoint's container must answer ``InvokeEndpoint`` within 60 seconds
+(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html)."""
+ASYNC_REQUEST_TTL_DEFAULT_SECONDS = 21600
+ASYNC_REQUEST_TTL_RANGE = (60, 21600)
+"""``X-Amzn-SageMaker-RequestTTLSeconds`` of ``InvokeEndpointAsync``: 60-21600 s, default 21600 (6 h), how long a
+request may wait in the queue before it expires
+(https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html)."""
 
 Dimensions = tuple[str, ...]
 ENDPOINT_AND_VARIANT: Dimensions = (ENDPOINT_DIMENSION, VARIANT_DIMENSION)
@@ -158,6 +172,10 @@ def default_target(metric: str) -> float | None:
 # https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html (ResourceId,
 # ScalableDimension for SageMaker variants); botocore application-autoscaling enums ServiceNamespace /
 # ScalableDimension.
+ASYNC_SCALE_FROM_ZERO_STEP = 1
+"""Instances the has-backlog-without-capacity step policy adds each time its alarm fires (``StepAdjustments:
+[{MetricIntervalLowerBound: 0, ScalingAdjustment: 1}]``, as in AWS's scale-from-zero example,
+https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html)."""
 SCALING_SERVICE_NAMESPACE = "sagemaker"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 SCALING_SERVICE_LINKED_ROLE = "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"

@@ -86,6 +86,12 @@ NOT_OFFERED: Mapping[str, str] = MappingProxyType(
 DEFAULT_METRIC_TARGET = 60
 """Target Vertex applies to CPU utilization and accelerator duty cycle when none is sent (aiplatform_v1
 ``DedicatedResources.autoscaling_metric_specs``: "The default target value is 60 for both metrics")."""
+MIN_REPLICAS = 1
+"""``DedicatedResources.min_replica_count`` must be at least 1 on the v1 API (scale to zero is a v1beta1 preview)
+(aiplatform_v1 ``DedicatedResources.min_replica_count``; https://cloud.google.com/vertex-ai/docs/predictions/autoscaling)."""
+METRIC_SAMPLE_PERIOD_SECONDS = 60
+"""Cloud Monitoring samples the online-prediction metrics (cpu/utilization, accelerator/duty_cycle, request_count)
+every 60 s (https://cloud.google.com/monitoring/api/metrics_gcp_a_b, aiplatform section)."""
 UTILIZATION_TARGET_RANGE = (1, 100)
 """``AutoscalingMetricSpec.target`` of a utilization metric is a percentage, "1% - 100%" (aiplatform_v1)."""
 NEUTRAL_TARGET = 100

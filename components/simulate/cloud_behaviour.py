@@ -1,11 +1,20 @@
-"""How the clouds evaluate scaling, as the simulator models it: documented facts (with sources) and named assumptions.
+"""How the simulator models the clouds' scaling: references to the documented facts and the named assumptions.
 
-Two kinds of values live here, kept apart on purpose:
+Documented cloud behaviour lives once, with its source, in :mod:`components.facts.aws` (metric periods, invocation
+timeout, async request TTL, the scale-from-zero step) and :mod:`components.facts.gcp` (minimum replicas, default
+target, metric sample period); the simulator reads it from there. Where the AWS documentation describes behaviour
+without a value (target tracking's proportional scale-out, cooldowns, scheduled actions), the engine follows:
 
-* ``*_FACT`` style module constants are documented cloud behaviour; each cites its source. They belong in
-  ``components/facts/aws.py`` / ``components/facts/gcp.py`` once those exist (the lead moves them there).
-* :class:`Assumptions` holds behaviour no cloud documents precisely (alarm windows, start-up times, how utilisation
-  follows load, Vertex's stabilisation window). Every field is a named, overridable **assumption**, not a fact.
+* target tracking: https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html
+  (scales out proportionally, scales in more gradually, creates its CloudWatch alarms itself);
+* cooldowns (same page, "cooldown"): capacity added by a scale-out in progress counts towards the next one; no
+  scale-in until the scale-in cooldown has passed; the first scale-out is never delayed;
+* scheduled actions: https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html
+  (an action sets MinCapacity / MaxCapacity at its time; capacity below the new min is raised at once).
+
+:class:`Assumptions` holds behaviour no cloud documents precisely (alarm windows, start-up times, how utilisation
+follows load, Vertex's stabilisation window, how often Vertex's autoscaler evaluates its metric - assumed once per
+sample). Every field is a named, overridable **assumption**, not a fact.
 """
 
 from __future__ import annotations
@@ -14,73 +23,6 @@ import re
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
-
-# ---------------------------------------------------------------------------------------------------------------
-# AWS facts
-# ---------------------------------------------------------------------------------------------------------------
-CLOUDWATCH_STANDARD_PERIOD_S = 60
-"""SageMaker endpoint invocation and utilisation metrics are published at 1-minute granularity.
-Source: https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html ("Amazon SageMaker AI ... sends
-metrics to CloudWatch ... at 1-minute frequency")."""
-
-CLOUDWATCH_HIGH_RESOLUTION_PERIOD_S = 10
-"""SageMaker's concurrent-requests-per-model metric (the high-resolution predefined metric
-the components declare for ``metric: concurrency``) is emitted every 10 seconds, counts the requests the model
-container handles including those queued inside it, and makes the policy scale **out** faster; it scales **in** at
-the same speed as with standard (1-minute) metrics.
-Source: https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html ("Specify a
-high-resolution predefined metric")."""
-
-SAGEMAKER_REALTIME_TIMEOUT_S = 60
-"""A real-time SageMaker endpoint must answer ``InvokeEndpoint`` within 60 seconds.
-Source: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html ("... your model
-container must respond to requests within 60 seconds")."""
-
-SAGEMAKER_ASYNC_TTL_DEFAULT_S = 21600
-SAGEMAKER_ASYNC_TTL_RANGE_S = (60, 21600)
-"""``X-Amzn-SageMaker-RequestTTLSeconds`` of ``InvokeEndpointAsync``: 60-21600 s, default 21600 (6 h): how long a
-request may wait in the queue before it expires.
-Source: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointAsync.html"""
-
-SAGEMAKER_ASYNC_FROM_ZERO_STEP = 1
-"""The has-backlog-without-capacity alarm's step policy adds one instance (the components declare
-``StepAdjustments: [{MetricIntervalLowerBound: 0, ScalingAdjustment: 1}]``), as in
-https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html ("Autoscale an asynchronous endpoint",
-scale from zero)."""
-
-TARGET_TRACKING_DOC = (
-    "https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html"
-)
-"""Target tracking: scales out proportionally to how far the metric is above target, scales in more gradually,
-and creates the CloudWatch alarms itself (their exact windows are not documented: see :class:`Assumptions`)."""
-
-COOLDOWN_DOC = "https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown"
-"""Scale-out cooldown: capacity added by the scale-out in progress counts towards the next one, so a larger need
-still scales out; scale-in cooldown: no scale-in until it has passed. The first scale-out is never delayed."""
-
-SCHEDULED_SCALING_DOC = (
-    "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-scheduled-scaling.html"
-)
-"""A scheduled action sets MinCapacity / MaxCapacity at its time; capacity below the new min is raised at once."""
-
-# ---------------------------------------------------------------------------------------------------------------
-# Google Cloud facts
-# ---------------------------------------------------------------------------------------------------------------
-VERTEX_MIN_REPLICAS = 1
-"""``dedicatedResources.minReplicaCount`` must be at least 1 (scale to zero is a v1beta1 preview).
-Source: https://cloud.google.com/vertex-ai/docs/predictions/autoscaling"""
-
-VERTEX_DEFAULT_TARGET = 60.0
-"""Without ``autoscaling_metric_specs`` Vertex targets 60 % CPU, and 60 % accelerator duty cycle too on GPU
-machines; it scales up when either metric exceeds its target and down when both are below.
-Source: aiplatform v1 proto ``DedicatedResources.autoscaling_metric_specs`` (google/cloud/aiplatform/v1/
-machine_resources.proto) and https://cloud.google.com/vertex-ai/docs/predictions/autoscaling"""
-
-VERTEX_METRIC_SAMPLE_PERIOD_S = 60
-"""Cloud Monitoring lists the Vertex online-prediction metrics (cpu/utilization,
-accelerator/duty_cycle, request_count) with a 60-second sample period
-(https://cloud.google.com/monitoring/api/metrics_gcp_a_b, aiplatform section). How often the autoscaler itself
-evaluates them is not documented: the simulator assumes once per sample (not re-checked offline)."""
 
 HOURS_PER_MONTH = 730
 """Billing convention both clouds' price pages use for monthly figures (8760 h / 12)."""

@@ -1,7 +1,7 @@
 """The simulator: a deployment's scaling, as its cloud evaluates it, against a per-minute trace.
 
 Time advances in steps of the scaling metric's period: 10 s for SageMaker's high-resolution concurrency metric,
-60 s otherwise (:mod:`components.simulate.cloud_behaviour`). Each step:
+60 s otherwise (:mod:`components.facts.aws`, :mod:`components.facts.gcp`). Each step:
 
 1. scheduled actions change the bounds (capacity below a new min is raised at once);
 2. instances whose start-up has elapsed go into service;
@@ -23,6 +23,8 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
+from ..facts import aws as aws_facts
+from ..facts import gcp as gcp_facts
 from . import cloud_behaviour as cb
 from .model import SimDeployment
 from .schedules import bound_changes
@@ -94,8 +96,8 @@ _METRIC_KIND = {"invocations": 1, "concurrency": 2, "cpu": 3, "gpu": 3, "backlog
 
 def _step_of(dep: SimDeployment) -> int:
     if dep.cloud == "aws" and dep.metric == "concurrency":
-        return cb.CLOUDWATCH_HIGH_RESOLUTION_PERIOD_S
-    return cb.CLOUDWATCH_STANDARD_PERIOD_S if dep.cloud == "aws" else cb.VERTEX_METRIC_SAMPLE_PERIOD_S
+        return aws_facts.HIGH_RESOLUTION_METRIC_PERIOD_SECONDS
+    return aws_facts.METRIC_PERIOD_SECONDS if dep.cloud == "aws" else gcp_facts.METRIC_SAMPLE_PERIOD_SECONDS
 
 
 def _p99(base_weight: float, tail: list[tuple[float, float]], base_latency: float) -> float:
@@ -124,13 +126,13 @@ def simulate(
     startup = math.ceil(a.startup_of(dep.instance) / dt)
     aws = dep.cloud == "aws"
     out_n = a.scale_out_datapoints if aws else 1
-    # High-resolution metrics scale in at the speed of 1-minute ones (cloud_behaviour): M minutes of datapoints.
+    # High-resolution metrics scale in at the speed of 1-minute ones (facts.aws): M minutes of datapoints.
     in_n = a.scale_in_datapoints * k if aws else 1
     out_cooldown = math.ceil(dep.scale_out_cooldown_s / dt)
     in_cooldown = math.ceil(dep.scale_in_cooldown_s / dt)
     vertex_window = max(1, math.ceil(a.vertex_scale_down_window_s / dt))
     changes = bound_changes(dep.schedules, trace.start, trace.minutes) if dep.schedules else {}
-    floor_min = cb.VERTEX_MIN_REPLICAS if not aws else 0
+    floor_min = gcp_facts.MIN_REPLICAS if not aws else 0
     cur_min, cur_max = max(dep.min, floor_min), dep.max
     kind = _METRIC_KIND.get(dep.metric or "", 0)
     target = dep.target or 1.0
@@ -219,7 +221,7 @@ def simulate(
                 # The has-backlog-without-capacity alarm (1-minute datapoints) -> the step policy adds one instance.
                 seen = minute - zero_delay
                 if seen >= from_zero and all(zero_points[seen - from_zero : seen]):
-                    desired, last_out, events = cb.SAGEMAKER_ASYNC_FROM_ZERO_STEP, t, events + 1
+                    desired, last_out, events = aws_facts.ASYNC_SCALE_FROM_ZERO_STEP, t, events + 1
 
             # --- reconcile instances with the desired capacity
             if desired != provisioned:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from ..facts import aws as aws_facts
 from . import cloud_behaviour as cb
 from .cost import hourly_price
 from .engine import Result, oracle_instances, simulate
@@ -129,7 +130,7 @@ def _target(dep: SimDeployment, metric: SimMetric, utilisation: float) -> float:
 def _lead_minutes(dep: SimDeployment, assumptions: cb.Assumptions) -> int:
     """Minutes a pre-warming action runs ahead of the peak: start-up plus the alarm window and metric delay."""
     seconds = assumptions.startup_of(dep.instance) + assumptions.metric_delay_s
-    seconds += assumptions.scale_out_datapoints * cb.CLOUDWATCH_STANDARD_PERIOD_S
+    seconds += assumptions.scale_out_datapoints * aws_facts.METRIC_PERIOD_SECONDS
     return math.ceil(seconds / 60) + 1
 
 

@@ -53,7 +53,7 @@ def test_cpu_default_target_is_70_percent_per_vcpu():
 
 def test_invocations_target_from_max_rps():
     deployment = resolved(scaling={"min": 1, "max": 3, "metric": "invocations", "max_rps_per_instance": 10})
-    assert deployment.variants[0].scaling.target_value == 300.0  # 10 rps x 60 s x 0.5
+    assert deployment.variants[0].scaling.target_value == 480.0  # 10 rps x 60 s x 0.8 (default safety_factor)
 
 
 def test_async_backlog_defaults_and_initial_count():

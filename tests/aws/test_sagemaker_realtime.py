@@ -105,9 +105,10 @@ def test_scalable_target_follows_endpoint_with_bounds(plan):
 @pytest.mark.parametrize(
     ("scaling", "predefined", "target_value"),
     [
+        # invocations from max_rps_per_instance: 5 rps x 60 s x safety_factor 0.8 (the default) = 240
         ({"metric": "concurrency", "target": 3}, "SageMakerVariantConcurrentRequestsPerModelHighResolution", 3),
         ({"metric": "invocations", "target": 250}, "SageMakerVariantInvocationsPerInstance", 250),
-        ({"metric": "invocations", "max_rps_per_instance": 5}, "SageMakerVariantInvocationsPerInstance", 150),
+        ({"metric": "invocations", "max_rps_per_instance": 5}, "SageMakerVariantInvocationsPerInstance", 240),
     ],
 )
 def test_traffic_metrics_map_to_predefined_types(run_stack, scaling, predefined, target_value):

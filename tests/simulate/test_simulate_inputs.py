@@ -100,8 +100,8 @@ def test_stack_translation_of_prod():
     assert (ranker.instance, ranker.gpus, ranker.metric, ranker.target) == ("ml.g5.xlarge", 1, "concurrency", 3.0)
     assert [s.name for s in ranker.schedules] == ["weekday-peak", "weekday-evening"]
     assert ranker.scale_in_cooldown_s == 600 and ranker.timeout_s == 60
-    # max_rps_per_instance 40 x 60 x safety_factor 0.5 = 1200 requests per instance per minute.
-    assert (deps["text-embed"].target, deps["text-embed"].capacity_rps) == (1200.0, 40.0)
+    # max_rps_per_instance 40 x 60 x safety_factor 0.8 = 1920 requests per instance per minute.
+    assert (deps["text-embed"].target, deps["text-embed"].capacity_rps) == (1920.0, 40.0)
     summarizer = deps["doc-summarizer"]
     assert summarizer.is_async and summarizer.timeout_s == 21600
     assert summarizer.capacity_rps == 20.0  # 4 concurrent invocations / 0.2 s (assumed service time)

@@ -30,6 +30,6 @@ def test_plot_writes_pngs_and_a_report(tmp_path, capsys):
     assert (out / "text-embed.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     report = (out / "report.md").read_text(encoding="utf-8")
     assert report.startswith("# Scaling and cost simulation: stack `staging`")
-    assert "| text-embed | aws ml.c5.xlarge | 1-2, invocations @ 600 | synthetic:step |" in report
+    assert "| text-embed | aws ml.c5.xlarge | 1-2, invocations @ 960 | synthetic:step |" in report
     assert "![reranker](reranker.png)" in report
     assert "Wrote 2 PNGs and report.md" in capsys.readouterr().out

@@ -46,3 +46,35 @@ def test_refresh_from_a_file_writes_a_dated_verified_table(refresh, tmp_path, mo
     assert written["verified"] is True and written["generated_by"] == "scripts/refresh_prices.py"
     assert written["regions"] == {"eu-west-1": {"ml.c5.xlarge": 0.23, "ml.g5.xlarge": 1.57}}
     assert "AmazonSageMaker/current/<region>/index.json" in written["source"]
+
+
+def test_refreshing_one_region_of_a_hand_transcribed_table_leaves_it_unverified(refresh, tmp_path, monkeypatch):
+    monkeypatch.setattr(refresh, "PRICES", tmp_path)
+    hand = {
+        "verified": False,
+        "verification": {"verified_entries": []},
+        "regions": {"us-east-1": {"ml.m5.xlarge": 0.23}},
+    }
+    (tmp_path / "aws_sagemaker_hosting.json").write_text(json.dumps(hand), encoding="utf-8")
+    code = refresh.main(["aws", "--region", "eu-west-1", "--from-file", str(DATA / "aws_sagemaker_offer_sample.json")])
+    assert code == 0
+    written = json.loads((tmp_path / "aws_sagemaker_hosting.json").read_text(encoding="utf-8"))
+    assert written["verified"] is False
+    assert written["verification"]["verified_entries"] == ["eu-west-1 ml.c5.xlarge", "eu-west-1 ml.g5.xlarge"]
+    assert written["regions"]["us-east-1"] == {"ml.m5.xlarge": 0.23}
+
+
+def test_shipped_tables_state_what_was_verified():
+    """A table is ``verified`` only when its ``verification`` block lists every entry it holds."""
+    from components.simulate.cost import PRICES_DIR, TABLES
+
+    for cloud, name in TABLES.items():
+        table = json.loads((PRICES_DIR / name).read_text(encoding="utf-8"))
+        entries = set()
+        for region, prices in table["regions"].items():
+            flat = prices if cloud == "aws" else {**prices["machines"], **prices["accelerators"]}
+            entries |= {f"{region} {key}" for key in flat}
+        listed = set(table["verification"]["verified_entries"])
+        assert listed <= entries, f"{name} lists entries it does not hold: {sorted(listed - entries)}"
+        assert table["verified"] is (listed == entries), f"{name}: 'verified' disagrees with verified_entries"
+        assert table["verification"]["checked"] and table["verification"]["method"]

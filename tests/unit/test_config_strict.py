@@ -54,7 +54,7 @@ def problems(values, stack="t") -> list[str]:
         (
             aws_deployment(scaling={"min": 1, "max": 3, "metric": "invocations", "max_rps_per_instance": 0.00001}),
             "deployments[0].scaling.max_rps_per_instance: the derived target max_rps_per_instance x 60 x "
-            "safety_factor (1e-05 x 60 x 0.5) rounds to 0.0 requests per minute, which autoscaling cannot track. "
+            "safety_factor (1e-05 x 60 x 0.8) rounds to 0.0 requests per minute, which autoscaling cannot track. "
             "Fix: raise max_rps_per_instance (requests per second one instance sustains) or safety_factor",
         ),
     ],

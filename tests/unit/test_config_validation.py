@@ -139,7 +139,7 @@ def test_invocations_target_derived_from_max_rps_with_safety_factor():
         stack_values(aws_deployment(scaling={"min": 1, "max": 3, "metric": "invocations", "max_rps_per_instance": 10})),
         "t",
     )
-    assert stack.deployments[0].scaling.resolved_target == 300  # 10 rps x 60 s x 0.5
+    assert stack.deployments[0].scaling.resolved_target == 480  # 10 rps x 60 s x 0.8
 
 
 def test_gcp_refuses_metrics_it_does_not_have_and_scale_to_zero():
