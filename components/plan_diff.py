@@ -38,6 +38,15 @@ LEGACY_RECORDED_OPTIONS = ("protect", "retainOnDelete", "deleteBeforeReplace", "
 REGION_KEYS = {"aws": "aws:region", "gcp": "gcp:region"}
 """Provider config key holding the region of each cloud's resources (in the plan's ``provider_config``)."""
 
+REFERENCES: dict[tuple[str, str], str] = {
+    (
+        "aws:sagemaker/endpoint:Endpoint",
+        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    ): "endpointConfigName",
+}
+"""``(dependent type, dependency type) -> input`` through which the dependent names its dependency; when that input
+is in the dependent's ``ignoreChanges``, a replacement of the dependency does not update the dependent."""
+
 
 @dataclass(frozen=True)
 class Change:
@@ -146,6 +155,12 @@ def compared_options(base: Mapping[str, Any], head: Mapping[str, Any]) -> frozen
     return frozenset(COMPARED_OPTIONS) & recorded[0] & recorded[1]
 
 
+def is_ignored(path: str, ignored: Iterable[str]) -> bool:
+    """True when ``path`` (``a.b[0].c``) is, or is under, one of the ``ignoreChanges`` paths (Pulumi keeps the old
+    value of those inputs, so their change is no diff at all)."""
+    return any(path == prefix or path.startswith((f"{prefix}.", f"{prefix}[")) for prefix in ignored)
+
+
 def _by_urn(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {resource["urn"]: resource for resource in plan.get("resources", [])}
 
@@ -231,7 +246,12 @@ def diff_plans(base: Mapping[str, Any], head: Mapping[str, Any]) -> PlanDiff:
         elif after is None and before is not None:
             diffs[urn] = ResourceDiff("delete", urn, before["type"], before["name"], before=before_options)
         elif before is not None and after is not None:
-            changes = input_changes(before.get("inputs") or {}, after.get("inputs") or {})
+            ignored = after_options.get("ignoreChanges") or []
+            changes = [
+                change
+                for change in input_changes(before.get("inputs") or {}, after.get("inputs") or {})
+                if not is_ignored(change.path, ignored)
+            ]
             options = option_changes(before_options, after_options, compared)
             region = regions.get(after["type"].split(":", 1)[0])
             reason = _replace_reason(after, changes, region)
@@ -266,6 +286,9 @@ def _propagate_replacements(diffs: dict[str, ResourceDiff], resources: Mapping[s
                 continue
             reason = f"{diffs[replaced].name} is replaced"
             current = diffs.get(urn)
+            through = REFERENCES.get((resource["type"], diffs[replaced].type))
+            if through and is_ignored(through, (resource.get("options") or {}).get("ignoreChanges") or []):
+                continue
             entry = RESOURCE_TYPES.get(resource["type"])
             options = dict(resource.get("options") or {})
             if entry is not None and entry.immutable and (current is None or current.action == "update"):

@@ -134,10 +134,21 @@ def render_risks(found: Sequence[Risk], *, with_stack: bool = False) -> list[str
     return lines
 
 
+def _retired_after_rollover(type_token: str) -> bool:
+    entry = RESOURCE_TYPES.get(type_token)
+    return entry is not None and entry.retired_after_rollover
+
+
 def render_changes(diff: PlanDiff) -> list[str]:
     """The roll-overs (replacements), a summary, then every change by action, options and outputs."""
     lines: list[str] = []
-    retained = [r for r in diff.resources if r.action in ("delete", "replace") and r.retained]
+    retained = [
+        r
+        for r in diff.resources
+        if r.action in ("delete", "replace")
+        and r.retained
+        and not (r.action == "replace" and _retired_after_rollover(r.type))
+    ]
     if retained:
         lines.append(f"!  Retained in the cloud when dropped ({len(retained)}): delete them by hand if unwanted")
         lines += [f"   - {r.type}  {r.name}" for r in sorted(retained, key=lambda r: r.urn)]

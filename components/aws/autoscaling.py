@@ -7,6 +7,7 @@ Application Auto Scaling model; the target is the resolved one (per-device CPU /
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -76,6 +77,7 @@ class VariantAutoscaling(pulumi.ComponentResource):
         variant_name: str,
         scaling: ResolvedScaling,
         track_metric: bool = True,
+        after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ml-serving:aws:VariantAutoscaling", name, None, opts)
@@ -87,7 +89,8 @@ class VariantAutoscaling(pulumi.ComponentResource):
             resource_id=rid,
             min_capacity=scaling.min,
             max_capacity=scaling.max,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[endpoint]),
+            # After the endpoint's roll-over too (``after``): it may hold this target aside and put it back.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[endpoint, *after]),
         )
         target_opts = pulumi.ResourceOptions(parent=self, depends_on=[self.target])
         self.policy_arn: pulumi.Output[str] | None = None

@@ -8,8 +8,9 @@ auto-naming, each resource would wait for the other: a cycle.
 
 Choice: the **alarms get explicit, deterministic names** derived from the project, stack, deployment, variant and
 alarm kind (``ml-serving-prod-ranker-primary-invocation-5xx``), computed before anything is created; the **endpoint
-keeps its auto-name**. The endpoint's ``deployment_config`` holds those names as plain strings (no dependency on the
-alarm resources), and the alarms take the endpoint's real name from its output (so they are ordered after it).
+keeps its auto-name**. The ``DeploymentConfig`` (passed to each ``UpdateEndpoint`` by the endpoint lifecycle,
+:mod:`components.aws.endpoint_lifecycle`) holds those names as plain strings, and the alarms take the endpoint's real
+name from its name holder's output (so they are ordered after it, and before the lifecycle's roll-over).
 The execution role may ``cloudwatch:DescribeAlarms`` exactly those alarm ARNs (SageMaker's guardrails note).
 
 Why not the other way round (an explicit endpoint name, auto-named alarms ordered before the endpoint)? Turning
@@ -19,9 +20,8 @@ every client, and the same on any later rename. Alarm names cost nothing to fix.
 Trade-offs of the choice:
 
 * SageMaker applies guardrails to endpoint *updates* only (``UpdateEndpoint``); on creation the alarms do not
-  exist yet, which is harmless. In the one ``pulumi up`` that both adds ``rollout:`` to an existing endpoint and
-  changes its model, the endpoint update runs before its alarms exist, so that first rollout is not watched:
-  add ``rollout:`` in its own update first.
+  exist yet, which is harmless. The lifecycle's roll-over depends on the alarms, so the ``pulumi up`` that both
+  adds ``rollout:`` to an existing endpoint and changes its model watches that first rollout too.
 * The alarm names are fixed, so they must be unique in the account and region: project + stack + deployment +
   variant makes them so. A rename of any part gives new names, so a replacement never collides with itself.
 * Alarms watch production variants, not the shadow; the new configuration must keep the variant names (SageMaker

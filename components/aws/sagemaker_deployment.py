@@ -1,15 +1,16 @@
 """`SageMakerDeployment`: one or more models behind a SageMaker endpoint, with autoscaling and monitoring.
 
 Children (auto-named unless said otherwise, so a replacement is created before the old one is deleted):
-execution role -> model(s) -> endpoint configuration -> endpoint -> autoscaling per variant (targets after the
-endpoint); for async deployments an output bucket and notification topics (:mod:`.async_output`) and the backlog
+execution role -> model(s) -> endpoint configuration -> endpoint (name holder) -> rollback alarms -> endpoint
+lifecycle (the roll-over, :mod:`.endpoint_lifecycle`) -> autoscaling per variant; for async deployments an output bucket and notification topics (:mod:`.async_output`) and the backlog
 scaling to and from zero (:mod:`.scale_to_zero`); with ``rollout:`` the rollback alarms (:mod:`.rollout`, fixed
 names, see there why); a CloudWatch dashboard (:mod:`.dashboard`, fixed name: the provider requires one).
 
 SageMaker endpoint configurations are immutable. Any change of a model, an instance type, the counts, the async
-settings or the encryption key produces a new model and/or a new endpoint configuration; the endpoint is then
-updated in place to use it (SageMaker shifts traffic to the new fleet without downtime, as ``rollout:`` says),
-and only then does Pulumi delete the old configuration and model.
+settings or the encryption key produces a new model and/or a new endpoint configuration; the endpoint lifecycle
+then rolls the endpoint over to it (SageMaker shifts traffic to the new fleet without downtime, as ``rollout:``
+says), checks that SageMaker did not roll back, and only then deletes the old configuration and the models only it
+served (configurations and models are retained on delete by Pulumi; see :mod:`.endpoint_lifecycle.declare`).
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ from ..resolve.aws import (
 from .async_output import AsyncOutput, async_inference_config, async_inference_inputs, execution_statements
 from .autoscaling import VariantAutoscaling
 from .dashboard import DashboardVariant, dashboard_url, declare_dashboard
+from .endpoint_lifecycle.declare import declare_lifecycle, declare_name_holder, initial_count_ignores
 from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
 from .models import declare_model, model_request, read_grants
 from .provider_inputs import provider_inputs
-from .rollout import RolloutAlarms, describe_alarms_statement, rollout_policy, rollout_policy_inputs
+from .rollout import RolloutAlarms, describe_alarms_statement, rollout_policy
 from .scale_to_zero import BacklogScaling
 from .variants import production_variant
 
@@ -125,6 +127,9 @@ class SageMakerDeployment(pulumi.ComponentResource):
             )
             role_arn = ExecutionRole(f"{name}-execution", grants, tags, opts=child).arn
 
+        # Models and configurations are retained on delete: the endpoint lifecycle retires them only after the
+        # endpoint was verified on their successors (see components.aws.endpoint_lifecycle.declare).
+        retained = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         models = {
             key: declare_model(
                 f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model",
@@ -132,7 +137,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
                 role_arn,
                 resolved,
                 tags,
-                child,
+                retained,
             )
             for key, data in model_data.items()
         }
@@ -144,15 +149,18 @@ class SageMakerDeployment(pulumi.ComponentResource):
             async_inference_config=self._async_config(),
             kms_key_arn=resolved.endpoint_kms_key,
             tags=tags,
-            opts=child,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                retain_on_delete=True,
+                ignore_changes=initial_count_ignores(
+                    [v.scaling.autoscaled for v in resolved.production_variants],
+                    [v.scaling.autoscaled for v in variants if v.shadow],
+                )
+                or None,
+            ),
         )
-        endpoint = self._declare_endpoint(name, endpoint_config)
-        self._declare_scaling(name, endpoint, variants, tags)
-        self.rollback_alarm_names = (
-            RolloutAlarms(f"{name}-rollback", endpoint, resolved.rollout, alarms, tags, opts=child).alarm_names
-            if resolved.rollout is not None and alarms
-            else None
-        )
+        endpoint, lifecycle = self._declare_endpoint(name, endpoint_config, region)
+        self._declare_scaling(name, endpoint, lifecycle, variants, tags)
         board = declare_dashboard(
             f"{name}-dashboard",
             resolved.dashboard_name,
@@ -226,23 +234,34 @@ class SageMakerDeployment(pulumi.ComponentResource):
         )
 
     def _declare_endpoint(
-        self, name: str, endpoint_config: aws.sagemaker.EndpointConfiguration
-    ) -> aws.sagemaker.Endpoint:
-        """The endpoint serving ``endpoint_config``: the one place that declares it (its lifecycle may change)."""
-        rollout = self._resolved.rollout
-        alarms = self._resolved.rollback_alarms
-        return aws.sagemaker.Endpoint(
-            f"{name}-endpoint",
-            endpoint_config_name=endpoint_config.name,
-            # Alarm names are fixed strings: no dependency on the alarms, which follow the endpoint (see .rollout).
-            deployment_config=(
-                rollout_policy_inputs(rollout_policy(rollout, [alarm.name for alarm in alarms]))
-                if rollout is not None
-                else None
-            ),
-            tags=self._resolved.tag_map,
-            opts=pulumi.ResourceOptions(parent=self),
+        self, name: str, endpoint_config: aws.sagemaker.EndpointConfiguration, region: pulumi.Input[str]
+    ) -> tuple[aws.sagemaker.Endpoint, pulumi.Resource]:
+        """The endpoint serving ``endpoint_config``: its name holder (``{name}-endpoint``, as in every release so
+        far), the rollback alarms, and the lifecycle that rolls it over (:mod:`.endpoint_lifecycle`). Alarm names
+        are fixed strings: the alarms follow the name holder and come before the roll-over (see .rollout); the
+        scalable targets follow the roll-over. Sets ``rollback_alarm_names``."""
+        resolved = self._resolved
+        rollout, alarms = resolved.rollout, resolved.rollback_alarms
+        holder = declare_name_holder(name, endpoint_config, resolved.tag_map, self)
+        rollout_alarms = (
+            RolloutAlarms(
+                f"{name}-rollback", holder, rollout, alarms, resolved.tag_map, opts=pulumi.ResourceOptions(parent=self)
+            )
+            if rollout is not None and alarms
+            else None
         )
+        self.rollback_alarm_names = rollout_alarms.alarm_names if rollout_alarms is not None else None
+        lifecycle = declare_lifecycle(
+            name,
+            holder=holder,
+            endpoint_config=endpoint_config,
+            region=region,
+            deployment_config=rollout_policy(rollout, [alarm.name for alarm in alarms]) if rollout else None,
+            rollout=rollout,
+            parent=self,
+            after=[rollout_alarms] if rollout_alarms is not None else [],
+        )
+        return holder, lifecycle
 
     def _variant(self, variant: ResolvedVariant, models: Mapping[str, aws.sagemaker.Model]) -> Any:
         # The model name stays an output inside the inputs, so a preview shows the rest of the variant.
@@ -252,6 +271,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
         self,
         name: str,
         endpoint: aws.sagemaker.Endpoint,
+        lifecycle: pulumi.Resource,
         variants: Sequence[ResolvedVariant],
         tags: Mapping[str, str],
     ) -> None:
@@ -268,6 +288,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
                 variant_name=variant.name,
                 scaling=scaling,
                 track_metric=not backlog,
+                after=[lifecycle],
                 opts=child,
             )
             if backlog and self._resolved.async_inference is not None:

@@ -7,6 +7,8 @@ other part of ml-serving (config validation, resolution, components, the Vertex 
 plan diff, the policy pack, the README tables) reads the facts from here instead of restating them.
 
 - :mod:`components.facts.aws`: SageMaker, Application Auto Scaling, CloudWatch, S3, SNS, IAM, KMS.
+- :mod:`components.facts.endpoint_updates`: SageMaker endpoint statuses during an update, the IAM actions of the
+  endpoint lifecycle, SageMaker's refusal of an instance-type change of an autoscaled variant.
 - :mod:`components.facts.gcp`: Vertex AI, Cloud Storage, Cloud Monitoring, IAM.
 - :mod:`components.facts.resource_types`: per Pulumi resource type, the properties that force a replacement,
   whether it holds user data, and which property Pulumi auto-names.

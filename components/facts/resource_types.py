@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from . import gcp
+from . import endpoint_updates, gcp
 
 __all__ = [
     "RESOURCE_TYPES",
@@ -49,6 +49,9 @@ class ResourceType:
         regional: the resource lives in one region: a change of the provider's region replaces it.
         retention: flattened input paths (``[*]`` for any list index) whose lowering expires stored data sooner.
         force_destroy: the boolean input that, when true, lets a delete remove a non-empty bucket with its contents.
+        retired_after_rollover: declared with ``retainOnDelete`` so that Pulumi never deletes the one still in
+            use after a rolled-back update; the SageMaker endpoint lifecycle deletes the replaced one itself once a
+            roll-over is verified (``components.aws.endpoint_lifecycle``), so a replacement leaves nothing behind.
         source: where the facts come from.
     """
 
@@ -62,6 +65,7 @@ class ResourceType:
     regional: bool = True
     retention: tuple[str, ...] = ()
     force_destroy: str | None = None
+    retired_after_rollover: bool = False
     source: str = ""
 
 
@@ -73,19 +77,24 @@ _ENTRIES: tuple[ResourceType, ...] = (
     ResourceType(
         "aws:sagemaker/model:Model",
         immutable=True,  # every argument but tags is ForceNew (there is no UpdateModel API)
+        retired_after_rollover=True,
         auto_name="name",
         source=_TF_AWS + "sagemaker/model.go",
     ),
     ResourceType(
         "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
         immutable=True,  # every argument but tags is ForceNew (endpoint configurations cannot be updated)
+        retired_after_rollover=True,
         auto_name="name",
         name_prefix="namePrefix",
         source=_TF_AWS + "sagemaker/endpoint_configuration.go",
     ),
     ResourceType(
         "aws:sagemaker/endpoint:Endpoint",
-        replace_on=frozenset({"name"}),  # endpointConfigName and deploymentConfig update in place (UpdateEndpoint)
+        # endpointConfigName updates in place (UpdateEndpoint); deploymentConfig is ForceNew in the Terraform schema
+        # (auto_rollback_configuration), which is why the deployment ignores it on its name holder
+        # (components.aws.endpoint_lifecycle) and applies rollouts through the lifecycle resource instead.
+        replace_on=frozenset({"name", "deploymentConfig"}),
         serves_traffic=True,  # a new endpoint has a new name, hence a new invoke URL
         auto_name="name",
         source=_TF_AWS + "sagemaker/endpoint.go",
@@ -251,7 +260,7 @@ _ENTRIES: tuple[ResourceType, ...] = (
         # another endpoint name or region is another endpoint; configuration and rollout settings update in place
         # (UpdateEndpoint).
         "pulumi-python:dynamic/aws:SageMakerEndpointLifecycle",
-        replace_on=frozenset({"endpoint_name", "region"}),
+        replace_on=frozenset(endpoint_updates.LIFECYCLE_REPLACE_KEYS),
         serves_traffic=True,
         source="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html",
     ),

@@ -8,6 +8,7 @@ import pytest
 from builders import aws_deployment, stack_values
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+LIFECYCLE = "pulumi-python:dynamic/aws:SageMakerEndpointLifecycle"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 POLICY = "aws:iam/rolePolicy:RolePolicy"
 
@@ -26,19 +27,21 @@ def canary(module_run_stack):
 
 
 def test_canary_maps_to_the_blue_green_policy(canary):
-    policy = canary.one(ENDPOINT).inputs["deploymentConfig"]["blueGreenUpdatePolicy"]
-    assert policy["trafficRoutingConfiguration"] == {
-        "type": "CANARY",
-        "waitIntervalInSeconds": 600,
-        "canarySize": {"type": "CAPACITY_PERCENT", "value": 20},
+    policy = canary.one(LIFECYCLE).inputs["deployment_config"]["BlueGreenUpdatePolicy"]
+    assert policy["TrafficRoutingConfiguration"] == {
+        "Type": "CANARY",
+        "WaitIntervalInSeconds": 600,
+        "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 20},
     }
-    assert policy["terminationWaitInSeconds"] == 120
-    assert policy["maximumExecutionTimeoutInSeconds"] == 3600
+    assert policy["TerminationWaitInSeconds"] == 120
+    assert policy["MaximumExecutionTimeoutInSeconds"] == 3600
+    # The waiter's bound: 3 h plus the rollout's maximum duration and termination wait.
+    assert canary.one(LIFECYCLE).inputs["timeout_seconds"] == 10800 + 3600 + 120
 
 
 def test_rollback_alarms_are_named_in_advance_and_watch_the_real_endpoint(canary):
-    endpoint = canary.one(ENDPOINT)
-    named = [a["alarmName"] for a in endpoint.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]]
+    endpoint, lifecycle = canary.one(ENDPOINT), canary.one(LIFECYCLE)
+    named = [a["AlarmName"] for a in lifecycle.inputs["deployment_config"]["AutoRollbackConfiguration"]["Alarms"]]
     assert named == [
         "ml-serving-prod-ranker-primary-invocation-5xx",
         "ml-serving-prod-ranker-primary-model-latency-p99",
@@ -53,6 +56,8 @@ def test_rollback_alarms_are_named_in_advance_and_watch_the_real_endpoint(canary
         assert alarm.inputs["treatMissingData"] == "notBreaching"
         assert endpoint.urn in alarm.options["dependsOn"]  # after the endpoint: no cycle
     assert not any(alarm.urn in endpoint.options.get("dependsOn", []) for alarm in alarms.values())
+    # The roll-over waits for the alarms, so even the first rollout of an update that adds them is watched.
+    assert all(alarm.urn in lifecycle.options["dependsOn"] for alarm in alarms.values())
     assert canary.outputs["ranker"]["rollback_alarm_names"] == named
 
 
@@ -83,22 +88,22 @@ def test_role_may_describe_exactly_the_rollback_alarms(canary):
         (
             {"strategy": "linear", "linear_step_percent": 25, "wait_seconds": 120},
             {
-                "type": "LINEAR",
-                "waitIntervalInSeconds": 120,
-                "linearStepSize": {"type": "CAPACITY_PERCENT", "value": 25},
+                "Type": "LINEAR",
+                "WaitIntervalInSeconds": 120,
+                "LinearStepSize": {"Type": "CAPACITY_PERCENT", "Value": 25},
             },
         ),
-        ({"strategy": "all_at_once", "wait_seconds": 0}, {"type": "ALL_AT_ONCE", "waitIntervalInSeconds": 0}),
-        ({}, {"type": "ALL_AT_ONCE", "waitIntervalInSeconds": 300}),
+        ({"strategy": "all_at_once", "wait_seconds": 0}, {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 0}),
+        ({}, {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 300}),
     ],
 )
 def test_linear_and_all_at_once(run_stack, rollout, routing):
     plan = run_stack(stack_values(aws_deployment(rollout=rollout)))
-    config = plan.one(ENDPOINT).inputs["deploymentConfig"]
-    assert config["blueGreenUpdatePolicy"]["trafficRoutingConfiguration"] == routing
-    assert "maximumExecutionTimeoutInSeconds" not in config["blueGreenUpdatePolicy"]
-    (alarm,) = config["autoRollbackConfiguration"]["alarms"]  # 5xx only: no latency threshold by default
-    assert alarm["alarmName"].endswith("-ranker-primary-invocation-5xx")
+    config = plan.one(LIFECYCLE).inputs["deployment_config"]
+    assert config["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"] == routing
+    assert "MaximumExecutionTimeoutInSeconds" not in config["BlueGreenUpdatePolicy"]
+    (alarm,) = config["AutoRollbackConfiguration"]["Alarms"]  # 5xx only: no latency threshold by default
+    assert alarm["AlarmName"].endswith("-ranker-primary-invocation-5xx")
 
 
 def test_every_production_variant_is_watched_not_the_shadow(run_stack):
@@ -111,7 +116,7 @@ def test_every_production_variant_is_watched_not_the_shadow(run_stack):
 def test_without_rollback_no_alarms(run_stack):
     plan = run_stack(stack_values(aws_deployment(rollout={"strategy": "canary", "rollback": False})))
     assert plan.by_type(ALARM) == []
-    assert "autoRollbackConfiguration" not in plan.one(ENDPOINT).inputs["deploymentConfig"]
+    assert "AutoRollbackConfiguration" not in plan.one(LIFECYCLE).inputs["deployment_config"]
     statements = {s["Sid"] for s in json.loads(plan.one(POLICY).inputs["policy"])["Statement"]}
     assert "DescribeRollbackAlarms" not in statements
 
@@ -119,4 +124,6 @@ def test_without_rollback_no_alarms(run_stack):
 def test_without_rollout_the_endpoint_is_unchanged(run_stack):
     plan = run_stack(stack_values(aws_deployment()))
     assert "deploymentConfig" not in plan.one(ENDPOINT).inputs
+    assert "deployment_config" not in plan.one(LIFECYCLE).inputs  # None: not sent to the engine
+    assert plan.one(LIFECYCLE).inputs["timeout_seconds"] == 10800
     assert plan.by_type(ALARM) == []

@@ -25,7 +25,8 @@ def test_new_image_rolls_over_model_and_endpoint_config_and_updates_endpoint(run
     assert set(replaced) == {"ranker-model", "ranker-config"}
     assert replaced["ranker-model"].changes[0].path == "primaryContainer.image"
     assert replaced["ranker-config"].reason == "ranker-model is replaced"
-    assert [r.name for r in diff.of("update")] == ["ranker-endpoint"]
+    # The roll-over is an update of the endpoint's lifecycle; its name holder ignores the configuration.
+    assert [r.name for r in diff.of("update")] == ["ranker-endpoint-lifecycle"]
     text = render_diff(diff)
     assert text.index("REPLACED (2)") < text.index("Summary:")
     assert "!! " not in text  # a roll-over is no risk

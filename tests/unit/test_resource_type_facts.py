@@ -41,7 +41,7 @@ def test_every_entry_names_its_source():
         ("aws:sagemaker/model:Model", ["tags", "tagsAll"], []),
         ("aws:sagemaker/endpointConfiguration:EndpointConfiguration", ["productionVariants"], ["productionVariants"]),
         # aws_sagemaker_endpoint: endpoint_config_name updates in place (UpdateEndpoint).
-        ("aws:sagemaker/endpoint:Endpoint", ["endpointConfigName", "deploymentConfig"], []),
+        ("aws:sagemaker/endpoint:Endpoint", ["endpointConfigName", "deploymentConfig"], ["deploymentConfig"]),
         ("aws:cloudwatch/metricAlarm:MetricAlarm", ["name", "threshold"], ["name"]),
         ("aws:cloudwatch/dashboard:Dashboard", ["dashboardBody"], []),
         ("aws:iam/rolePolicy:RolePolicy", ["policy", "role"], ["role"]),

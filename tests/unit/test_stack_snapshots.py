@@ -73,11 +73,11 @@ def test_prod_keeps_two_instances_rolls_out_canary_with_rollback_and_protects_da
         "doc-summarizer-config": (None, key),
     }
     strategies = {
-        r["name"]: r["inputs"]["deploymentConfig"]["blueGreenUpdatePolicy"]["trafficRoutingConfiguration"]["type"]
-        for r in resources(prod, "aws:sagemaker/endpoint:Endpoint")
-        if "deploymentConfig" in r["inputs"]
+        r["name"]: r["inputs"]["deployment_config"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]["Type"]
+        for r in resources(prod, "pulumi-python:dynamic/aws:SageMakerEndpointLifecycle")
+        if r["inputs"].get("deployment_config")
     }
-    assert strategies == {"ranker-endpoint": "CANARY", "text-embed-endpoint": "LINEAR"}
+    assert strategies == {"ranker-endpoint-lifecycle": "CANARY", "text-embed-endpoint-lifecycle": "LINEAR"}
     assert len(resources(prod, "aws:cloudwatch/metricAlarm:MetricAlarm")) >= 3
     buckets = resources(prod, "aws:s3/bucket:Bucket") + resources(prod, "gcp:storage/bucket:Bucket")
     assert buckets and all(b.get("options", {}).get("protect") for b in buckets)

@@ -36,6 +36,10 @@ from components.plan_review import render_diff
 PREVIOUS_RELEASE = "ee52222"
 """The commit of the previous release (0.1.0); move it forward at each release."""
 
+SAGEMAKER_ENDPOINT_TYPES = {"aws:sagemaker/endpoint:Endpoint", "pulumi-python:dynamic/aws:SageMakerEndpointLifecycle"}
+"""Resources whose replacement or deletion takes a live endpoint down: never allowed in an upgrade, announced or not
+(no upgrade of ml-serving replaces a live endpoint)."""
+
 ANNOUNCEMENT = re.compile(r"^\s*(?:[-*]\s*)?`?(replaces|deletes):\s+(\S+)\s+([^\s`]+)`?\s*$", re.MULTILINE)
 
 
@@ -112,6 +116,12 @@ def test_upgrading_replaces_and_deletes_only_what_the_changelog_announces(releas
         # compare with the stack file as this release ships it, which users migrate to.
         after = plan_stack_file(REPO / "stacks" / stack_file.name, REPO).to_json()
     diff = diff_plans(before, after)
+    endpoints = [
+        f"{r.action} {r.type} {r.name}"
+        for r in diff.resources
+        if r.action in ("replace", "delete") and r.type in SAGEMAKER_ENDPOINT_TYPES
+    ]
+    assert endpoints == [], f"upgrading stack {stack} would replace or delete live SageMaker endpoints: {endpoints}"
     announcements = unreleased_announcements((REPO / "CHANGELOG.md").read_text(encoding="utf-8"))
     unannounced = [
         f"{'replaces' if r.action == 'replace' else 'deletes'}: {r.type} {r.name}"
