@@ -8,7 +8,7 @@ import sys
 
 from builders import REPO
 
-from benchmarks.plan_scaling import declare_raw, load_provider_classes, provider_modules, synthetic_stack
+from benchmarks.plan_scaling import declare_raw, provider_modules, synthetic_stack
 from components.mock_runtime import run_main, run_program
 
 
