@@ -55,7 +55,8 @@ def fixed_name(parts: Sequence[str], limit: int, invalid: re.Pattern[str]) -> st
     The readable prefix (characters matching ``invalid`` replaced by ``-``, cut so the whole name fits ``limit``)
     keeps the names sortable and recognisable; the suffix, the first :data:`FIXED_NAME_HASH_LENGTH` hex characters of
     SHA-256 over the parts joined by NUL, tells apart parts that join to the same prefix (``prod`` + ``eu-ranker``
-    and ``prod-eu`` + ``ranker``) and names whose prefixes were cut.
+    and ``prod-eu`` + ``ranker``) and names whose prefixes were cut. Two different lists of parts share a name
+    only if 32 bits of SHA-256 coincide (about 1 in 4.3 billion per pair of names).
     """
     digest = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:FIXED_NAME_HASH_LENGTH]
     readable = invalid.sub("-", "-".join(parts))[: limit - FIXED_NAME_HASH_LENGTH - 1]
