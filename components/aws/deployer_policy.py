@@ -177,9 +177,12 @@ def deployer_statements(
         f"{cloudwatch}:alarm:{prefix}-*" for name in names for prefix in (name, f"{project}-{stack.stack}-{name}")
     ]
     statements.append(_statement("Alarms", ALARM_ACTIONS, alarms))
+    # The name before the hash suffix (``{project}-{stack}-{deployment}``, 0.1.0) stays allowed so that the upgrade's
+    # replacement can delete the old dashboard.
     dashboards = [
-        f"arn:{partition}:cloudwatch::{account}:dashboard/{dashboard_name(project, stack.stack, name)}"
+        f"arn:{partition}:cloudwatch::{account}:dashboard/{board}"
         for name in names
+        for board in (dashboard_name(project, stack.stack, name), f"{project}-{stack.stack}-{name}")
     ]
     statements.append(_statement("Dashboards", DASHBOARD_ACTIONS, dashboards))
     asynchronous = [d.name for d in deployments if d.async_inference is not None]

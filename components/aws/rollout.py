@@ -7,8 +7,9 @@ must name the alarms (``AutoRollbackConfiguration.Alarms[].AlarmName``). With bo
 auto-naming, each resource would wait for the other: a cycle.
 
 Choice: the **alarms get explicit, deterministic names** derived from the project, stack, deployment, variant and
-alarm kind (``ml-serving-prod-ranker-primary-invocation-5xx``), computed before anything is created; the **endpoint
-keeps its auto-name**. The ``DeploymentConfig`` (passed to each ``UpdateEndpoint`` by the endpoint lifecycle,
+alarm kind (``ml-serving-prod-ranker-primary-invocation-5xx-8facc6d8``, see
+:func:`components.resolve.names.fixed_name`), computed before anything is created; the **endpoint keeps its
+auto-name**. The ``DeploymentConfig`` (passed to each ``UpdateEndpoint`` by the endpoint lifecycle,
 :mod:`components.aws.endpoint_lifecycle`) holds those names as plain strings, and the alarms take the endpoint's real
 name from its name holder's output (so they are ordered after it, and before the lifecycle's roll-over).
 The execution role may ``cloudwatch:DescribeAlarms`` exactly those alarm ARNs (SageMaker's guardrails note).
@@ -23,7 +24,8 @@ Trade-offs of the choice:
   exist yet, which is harmless. The lifecycle's roll-over depends on the alarms, so the ``pulumi up`` that both
   adds ``rollout:`` to an existing endpoint and changes its model watches that first rollout too.
 * The alarm names are fixed, so they must be unique in the account and region: project + stack + deployment +
-  variant makes them so. A rename of any part gives new names, so a replacement never collides with itself.
+  variant + kind, and a hash of those parts (``prod`` + ``eu-ranker`` and ``prod-eu`` + ``ranker`` join alike), make
+  them so. A rename of any part gives new names, so a replacement never collides with itself.
 * Alarms watch production variants, not the shadow; the new configuration must keep the variant names (SageMaker
   matches old and new fleets by variant name).
 """

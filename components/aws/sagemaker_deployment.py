@@ -31,6 +31,7 @@ from ..resolve.aws import (
     resolve_sagemaker,
     resolve_scaling,
 )
+from ..resolve.names import backlog_scaling_resource_name, model_resource_name, scaling_resource_name
 from .async_output import AsyncOutput, async_inference_config, async_inference_inputs, execution_statements
 from .autoscaling import VariantAutoscaling
 from .caller import caller_context
@@ -131,7 +132,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
         retained = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         models = {
             key: declare_model(
-                f"{name}-model" if key == PRIMARY_MODEL else f"{name}-{key}-model",
+                model_resource_name(name, key),
                 data,
                 role_arn,
                 resolved,
@@ -282,7 +283,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
                 continue
             backlog = scaling.metric == "backlog"
             autoscaling = VariantAutoscaling(
-                f"{name}-scaling" if index == 0 else f"{name}-{variant.name}-scaling",
+                scaling_resource_name(name, None if index == 0 else variant.name),
                 endpoint=endpoint,
                 variant_name=variant.name,
                 scaling=scaling,
@@ -292,7 +293,7 @@ class SageMakerDeployment(pulumi.ComponentResource):
             )
             if backlog and self._resolved.async_inference is not None:
                 BacklogScaling(
-                    f"{name}-backlog-scaling",
+                    backlog_scaling_resource_name(name),
                     endpoint=endpoint,
                     target=autoscaling.target,
                     scaling=scaling,

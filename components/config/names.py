@@ -1,30 +1,27 @@
-"""Names that cannot collide: resources a stack generates, fixed names across the stacks of one project, and
-auto-named buckets every storage service accepts.
+"""Names that cannot collide: resources a stack generates, and auto-named buckets every storage service accepts.
 
-The generated names mirror the components (``components/aws/sagemaker_deployment.py``: ``{deployment}-model``,
-``{deployment}-{variant}-model``, ``{deployment}-scaling``, ``{deployment}-{variant}-scaling``,
-``{deployment}-backlog-scaling``; ``components/aws/dashboard.py``: dashboard ``{project}-{stack}-{deployment}``;
-``components/aws/rollout.py``: alarm ``{project}-{stack}-{deployment}-{variant}-{kind}``). Those fixed names join
-parts that may themselves contain ``-``, so ``prod`` + ``eu-ranker`` and ``prod-eu`` + ``ranker`` give the same
-name: until the naming is made injective (it must wait for the SageMaker endpoint lifecycle, because alarm names
-sit in the endpoint's deployment configuration), the combinations that collide are refused here.
+The logical names come from :mod:`components.resolve.names`, which the components declare them with. They join
+parts that may themselves contain ``-`` (a deployment ``ranker-v2`` and a variant ``v2`` of ``ranker`` both give
+``ranker-v2-model``) and cannot change without replacing the resources, so such combinations are refused here.
+Fixed names (CloudWatch alarms and dashboards, per account and region) end with a hash of their parts
+(:func:`components.resolve.names.fixed_name`): they cannot collide across deployments, variants or stacks, and
+need no check.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from ..facts.aws import S3_RESERVED_PREFIXES
 from ..facts.gcp import GCS_FORBIDDEN_WORDS, GCS_RESERVED_PREFIX
+from ..resolve.names import (
+    PRIMARY_MODEL,
+    backlog_scaling_resource_name,
+    model_resource_name,
+    scaling_resource_name,
+)
 from .problems import Problem
-
-VARIANT_CHILDREN = ("model", "scaling")
-"""Children a SageMaker variant adds under its deployment, named ``{deployment}-{variant}-{suffix}``."""
-DEPLOYMENT_CHILDREN = ("model", "scaling", "backlog-scaling")
-"""Children of a SageMaker deployment whose names a variant's children could repeat."""
 
 
 def _variants(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -44,12 +41,6 @@ def _variants(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def _primary_variant(raw: Mapping[str, Any]) -> str:
-    options = raw.get("sagemaker")
-    name = options.get("variant_name") if isinstance(options, Mapping) else None
-    return name if isinstance(name, str) else "primary"
-
-
 def _aws(deployments: Sequence[Any]) -> Iterable[tuple[int, Mapping[str, Any], str]]:
     for index, raw in enumerate(deployments):
         if isinstance(raw, Mapping) and raw.get("cloud") == "aws" and isinstance(raw.get("name"), str):
@@ -67,9 +58,17 @@ def child_collisions(deployments: Sequence[Any]) -> list[Problem]:
     reported: set[tuple[str, str]] = set()
     for index, raw, name in _aws(deployments):
         prefix = f"deployments[{index}]"
-        generated = [(f"{name}-{suffix}", f"{prefix}.name") for suffix in DEPLOYMENT_CHILDREN]
+        own = [
+            model_resource_name(name, PRIMARY_MODEL),
+            scaling_resource_name(name, None),
+            backlog_scaling_resource_name(name),
+        ]
+        generated = [(resource, f"{prefix}.name") for resource in own]
         for variant, path in _variants(raw):
-            generated += [(f"{name}-{variant}-{suffix}", f"{prefix}.{path}") for suffix in VARIANT_CHILDREN]
+            generated += [
+                (model_resource_name(name, variant), f"{prefix}.{path}"),
+                (scaling_resource_name(name, variant), f"{prefix}.{path}"),
+            ]
         for resource, path in generated:
             other = owners.get(resource)
             if other is not None and other != path and (path, other) not in reported:
@@ -85,80 +84,6 @@ def child_collisions(deployments: Sequence[Any]) -> list[Problem]:
                 )
             owners.setdefault(resource, path)
     return problems
-
-
-def fixed_names(stack: str, deployments: Sequence[Any]) -> list[tuple[str, str, str]]:
-    """(kind, name without the project prefix, key path) of every fixed-name CloudWatch resource of a stack."""
-    names: list[tuple[str, str, str]] = []
-    for index, raw, name in _aws(deployments):
-        prefix = f"deployments[{index}]"
-        names.append(("dashboard", f"{stack}-{name}", f"{prefix}.name"))
-        rollout = raw.get("rollout")
-        if isinstance(rollout, Mapping) and rollout.get("rollback"):
-            for variant in [_primary_variant(raw)] + [variant for variant, _ in _variants(raw)]:
-                names.append(("alarm", f"{stack}-{name}-{variant}", f"{prefix}.name"))
-    return names
-
-
-def fixed_name_collisions(stack: str, deployments: Sequence[Any], region: object, source: str) -> list[Problem]:
-    """Fixed-name alarms and dashboards of this stack that another deployment of it, or another stack file of the
-    same project in the same region, also declares (CloudWatch names are unique per account and region)."""
-    mine = fixed_names(stack, deployments)
-    problems: list[Problem] = []
-    seen: dict[tuple[str, str], str] = {}
-    for kind, name, path in mine:
-        if (kind, name) in seen and seen[(kind, name)] != path:
-            problems.append(_collision(kind, name, path, f"{seen[(kind, name)]} of this stack"))
-        seen.setdefault((kind, name), path)
-    for other_stack, other_file, names in _sibling_names(source, stack, region):
-        theirs = {(kind, name) for kind, name, _ in names}
-        for kind, name, path in mine:
-            if (kind, name) in theirs:
-                problems.append(_collision(kind, name, path, f"stack {other_stack} ({other_file})"))
-    return list(dict.fromkeys(problems))
-
-
-def _collision(kind: str, name: str, path: str, other: str) -> Problem:
-    what = "CloudWatch dashboard" if kind == "dashboard" else "rollback alarms"
-    return Problem(
-        path,
-        f"the {what} named '<project>-{name}...' would also be declared by {other}: the names join the stack, "
-        "deployment and variant names with '-', and both give the same name in one account and region",
-        "rename the deployment (or the variant, or the stack) so that the joined names differ",
-    )
-
-
-def _sibling_names(source: str, stack: str, region: object) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
-    path = Path(source)
-    if not path.is_file():
-        return []
-    found = []
-    for sibling in sorted(path.parent.glob("Pulumi.*.yaml")):
-        if sibling.resolve() == path.resolve():
-            continue
-        other_stack = sibling.name[len("Pulumi.") : -len(".yaml")]
-        if other_stack == stack:
-            continue
-        names = _names_of_file(str(sibling), sibling.stat().st_mtime_ns, region)
-        if names:
-            found.append((other_stack, str(sibling), names))
-    return found
-
-
-@functools.lru_cache(maxsize=64)
-def _names_of_file(path: str, mtime: int, region: object) -> list[tuple[str, str, str]]:
-    """The fixed names of another stack file in ``region``; a file that cannot be read has none (it is reported
-    when that stack is planned)."""
-    from .stack import merged_deployments, read_stack_file  # the stack module imports this one
-
-    try:
-        values = read_stack_file(path)
-    except Exception:
-        return []
-    if values.get("aws:region") != region:
-        return []
-    stack = Path(path).name[len("Pulumi.") : -len(".yaml")]
-    return fixed_names(stack, merged_deployments(values))
 
 
 def bucket_name_problems(name: str, cloud: str) -> list[Problem]:

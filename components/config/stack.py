@@ -18,7 +18,7 @@ from . import vertex as vertex_rules
 from .async_options import SAGEMAKER_ONLY
 from .base import ConfigModel
 from .deployment import DeploymentConfig
-from .names import child_collisions, fixed_name_collisions
+from .names import child_collisions
 from .problems import ConfigError, Problem, ProblemsError, config_error_from_validation, raise_if_any, shown
 from .sagemaker import SageMakerOptions
 from .scaling import bound_problems
@@ -230,7 +230,6 @@ def load_stack_config(values: Mapping[str, Any], stack: str, source: str | None 
     merged = [_with_defaults(raw_defaults, item) if isinstance(item, Mapping) else item for item in deployments]
     problems += _unused_cloud_blocks(raw_defaults, merged, source)
     problems += child_collisions(merged)
-    problems += fixed_name_collisions(stack, merged, values.get("aws:region"), source)
     try:
         config = StackConfig.model_validate(
             {

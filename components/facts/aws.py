@@ -212,6 +212,9 @@ ALARM_NAME_MAX = 255
 """botocore cloudwatch: AlarmName max 255."""
 DASHBOARD_NAME_MAX = 255
 """botocore cloudwatch: DashboardName max 255; letters, digits, '-' and '_'."""
+DASHBOARD_NAME_INVALID = re.compile(r"[^A-Za-z0-9_-]")
+"""A character a dashboard name may not hold: botocore cloudwatch PutDashboard.DashboardName documentation ("valid
+characters are A-Z, a-z, 0-9, "-", and "_"")."""
 
 # ---- Regions and bucket names ----------------------------------------------------------------------------------------
 AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")

@@ -11,7 +11,6 @@ Imports nothing heavy (no Pulumi), so the plan, the policies and a simulator can
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,15 +19,20 @@ from .. import accelerators
 from ..config.sagemaker_serving import gpus_of
 from ..facts import aws as facts
 from ..tags import standard_tags
+from .names import PRIMARY_MODEL, dashboard_name, fixed_name, rollback_alarm_name
 
 __all__ = [
+    "PRIMARY_MODEL",
     "auto_name_problems",
+    "dashboard_name",
+    "fixed_name",
     "gpus_of",
     "instance_type",
     "resolve_models",
     "resolve_sagemaker",
     "resolve_scaling",
     "resolve_variants",
+    "rollback_alarm_name",
 ]
 
 if TYPE_CHECKING:
@@ -41,9 +45,6 @@ if TYPE_CHECKING:
         VariantSpec,
         VpcOptions,
     )
-
-PRIMARY_MODEL = ""
-"""``model_key`` of variants that serve the deployment's own model."""
 
 
 @dataclass(frozen=True)
@@ -331,12 +332,6 @@ def resolve_models(config: DeploymentConfig) -> tuple[ResolvedModel, ...]:
     return tuple(models)
 
 
-def rollback_alarm_name(project: str, stack: str, deployment: str, variant: str, kind: str) -> str:
-    """Deterministic alarm name, unique per project, stack, deployment, variant and kind (at most 255 characters)."""
-    name = re.sub(r"[^A-Za-z0-9_.-]", "-", f"{project}-{stack}-{deployment}-{variant}-{kind}")
-    return name[: facts.ALARM_NAME_MAX]
-
-
 def rollback_alarms(
     rollout: RolloutConfig, project: str, stack: str, deployment: str, variants: Sequence[str]
 ) -> tuple[RollbackAlarm, ...]:
@@ -351,11 +346,6 @@ def rollback_alarms(
         for variant in variants
         for kind in kinds
     )
-
-
-def dashboard_name(project: str, stack: str, deployment: str) -> str:
-    """``{project}-{stack}-{deployment}``: dashboards are per account, so the stack is part of the name."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{stack}-{deployment}")[: facts.DASHBOARD_NAME_MAX]
 
 
 def auto_name_problems(component_name: str, resolved: ResolvedSageMaker) -> list[str]:

@@ -97,9 +97,13 @@ def test_statements_name_the_stack_resources():
     ]
     assert statements["AsyncOutputBuckets"]["Resource"] == ["arn:aws:s3:::doc-summarizer-async-bucket-*"]
     assert statements["Dashboards"]["Resource"] == [
+        # the 0.1.0 name (the upgrade deletes it), then the new one (printf 'ml-serving\0prod\0ranker' | sha256sum)
         "arn:aws:cloudwatch::111122223333:dashboard/ml-serving-prod-doc-summarizer",
+        "arn:aws:cloudwatch::111122223333:dashboard/ml-serving-prod-doc-summarizer-24f10758",
         "arn:aws:cloudwatch::111122223333:dashboard/ml-serving-prod-ranker",
+        "arn:aws:cloudwatch::111122223333:dashboard/ml-serving-prod-ranker-8f682e56",
         "arn:aws:cloudwatch::111122223333:dashboard/ml-serving-prod-text-embed",
+        "arn:aws:cloudwatch::111122223333:dashboard/ml-serving-prod-text-embed-0d5c12a9",
     ]
     assert statements["AutoScalingServiceLinkedRole"]["Resource"] == [
         "arn:aws:iam::111122223333:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"

@@ -8,7 +8,14 @@ import pytest
 from builders import aws_deployment
 
 from components.config import DeploymentConfig
-from components.resolve.aws import ResolvedScaling, ResolvedVariant, RollbackAlarm, resolve_sagemaker
+from components.resolve.aws import (
+    ResolvedScaling,
+    ResolvedVariant,
+    RollbackAlarm,
+    dashboard_name,
+    resolve_sagemaker,
+    rollback_alarm_name,
+)
 
 
 def resolved(**overrides):
@@ -73,10 +80,10 @@ def test_variants_shadow_names_tags_and_alarms():
         ("v2", "ml.g6.xlarge", 1, "", False),
     ]
     assert deployment.rollback_alarms == (
-        RollbackAlarm("primary", "invocation-5xx", "ml-serving-prod-ranker-primary-invocation-5xx"),
-        RollbackAlarm("primary", "model-latency-p99", "ml-serving-prod-ranker-primary-model-latency-p99"),
-        RollbackAlarm("v2", "invocation-5xx", "ml-serving-prod-ranker-v2-invocation-5xx"),
-        RollbackAlarm("v2", "model-latency-p99", "ml-serving-prod-ranker-v2-model-latency-p99"),
+        RollbackAlarm("primary", "invocation-5xx", "ml-serving-prod-ranker-primary-invocation-5xx-8facc6d8"),
+        RollbackAlarm("primary", "model-latency-p99", "ml-serving-prod-ranker-primary-model-latency-p99-8a519716"),
+        RollbackAlarm("v2", "invocation-5xx", "ml-serving-prod-ranker-v2-invocation-5xx-db6e6256"),
+        RollbackAlarm("v2", "model-latency-p99", "ml-serving-prod-ranker-v2-model-latency-p99-e121c423"),
     )
     assert deployment.tag_map == {
         "project": "ml-serving",
@@ -85,7 +92,10 @@ def test_variants_shadow_names_tags_and_alarms():
         "managed-by": "ml-serving",
         "team": "ml",
     }
-    assert (deployment.dashboard_name, deployment.endpoint_config_name_prefix) == ("ml-serving-prod-ranker", "ranker-")
+    assert (deployment.dashboard_name, deployment.endpoint_config_name_prefix) == (
+        "ml-serving-prod-ranker-8f682e56",
+        "ranker-",
+    )
 
 
 def test_resolved_deployment_is_frozen():
@@ -153,3 +163,37 @@ def test_the_component_refuses_a_name_whose_auto_names_are_too_long():
     config = DeploymentConfig.model_validate(aws_deployment())
     with pytest.raises(ValueError, match=r"SageMakerDeployment a{50}: 'a{50}-endpoint-' plus 7 characters is 67"):
         run_program(lambda: SageMakerDeployment("a" * 50, config), stack="dev", config={"aws:region": "eu-west-1"})
+
+
+# Fixed names: expected hashes are the first 8 hex characters of `printf '<parts joined by \0>' | sha256sum`.
+
+
+def test_fixed_names_keep_the_parts_readable_and_end_with_their_hash():
+    assert dashboard_name("ml-serving", "prod", "ranker") == "ml-serving-prod-ranker-8f682e56"
+    assert (
+        rollback_alarm_name("ml-serving", "prod", "ranker", "primary", "invocation-5xx")
+        == "ml-serving-prod-ranker-primary-invocation-5xx-8facc6d8"
+    )
+
+
+def test_parts_that_join_alike_get_different_names():
+    # printf 'ml-serving\0prod\0eu-ranker' | sha256sum; printf 'ml-serving\0prod-eu\0ranker' | sha256sum
+    assert dashboard_name("ml-serving", "prod", "eu-ranker") == "ml-serving-prod-eu-ranker-65817f64"
+    assert dashboard_name("ml-serving", "prod-eu", "ranker") == "ml-serving-prod-eu-ranker-13d6fd02"
+
+
+def test_characters_a_dashboard_refuses_are_replaced_but_still_told_apart():
+    # PutDashboard allows A-Z, a-z, 0-9, '-' and '_': the '.' of a stack name becomes '-' in the readable part only.
+    assert dashboard_name("ml-serving", "eu.prod", "ranker") == "ml-serving-eu-prod-ranker-4abebbf4"
+    assert dashboard_name("ml-serving", "eu-prod", "ranker") == "ml-serving-eu-prod-ranker-bd2bfaed"
+    assert rollback_alarm_name("ml-serving", "eu.prod", "ranker", "primary", "invocation-5xx").startswith(
+        "ml-serving-eu.prod-ranker-primary-invocation-5xx-"
+    )
+
+
+def test_long_names_are_cut_to_255_characters_and_keep_the_hash():
+    # 16 characters of "ml-serving-prod-", 230 x, "-" and the hash: 255 (CloudWatch DashboardName max).
+    assert dashboard_name("ml-serving", "prod", "x" * 300) == "ml-serving-prod-" + "x" * 230 + "-5b514a90"
+    assert dashboard_name("ml-serving", "prod", "x" * 301) == "ml-serving-prod-" + "x" * 230 + "-27a0f96a"
+    long_alarm = rollback_alarm_name("ml-serving", "prod", "x" * 300, "primary", "invocation-5xx")
+    assert len(long_alarm) == 255 and long_alarm.startswith("ml-serving-prod-xxx")

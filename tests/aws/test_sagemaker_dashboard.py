@@ -43,11 +43,11 @@ def async_cpu(module_run_stack):
 def test_dashboard_name_and_url(realtime):
     plan, _ = realtime
     dashboard = plan.one(DASHBOARD)
-    assert dashboard.inputs["dashboardName"] == "ml-serving-prod-ranker"
+    assert dashboard.inputs["dashboardName"] == "ml-serving-prod-ranker-8f682e56"
     outputs = plan.outputs["ranker"]
-    assert outputs["dashboard_name"] == "ml-serving-prod-ranker"
+    assert outputs["dashboard_name"] == "ml-serving-prod-ranker-8f682e56"
     assert outputs["dashboard_url"] == (
-        "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=ml-serving-prod-ranker"
+        "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=ml-serving-prod-ranker-8f682e56"
     )
 
 

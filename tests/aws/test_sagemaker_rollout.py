@@ -43,8 +43,8 @@ def test_rollback_alarms_are_named_in_advance_and_watch_the_real_endpoint(canary
     endpoint, lifecycle = canary.one(ENDPOINT), canary.one(LIFECYCLE)
     named = [a["AlarmName"] for a in lifecycle.inputs["deployment_config"]["AutoRollbackConfiguration"]["Alarms"]]
     assert named == [
-        "ml-serving-prod-ranker-primary-invocation-5xx",
-        "ml-serving-prod-ranker-primary-model-latency-p99",
+        "ml-serving-prod-ranker-primary-invocation-5xx-8facc6d8",
+        "ml-serving-prod-ranker-primary-model-latency-p99-8a519716",
     ]
     alarms = {alarm.inputs["name"]: alarm for alarm in canary.by_type(ALARM)}
     assert set(alarms) == set(named)
@@ -77,8 +77,8 @@ def test_role_may_describe_exactly_the_rollback_alarms(canary):
     describe = statements["DescribeRollbackAlarms"]
     assert describe["Action"] == ["cloudwatch:DescribeAlarms"]
     assert describe["Resource"] == [
-        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:ml-serving-prod-ranker-primary-invocation-5xx",
-        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:ml-serving-prod-ranker-primary-model-latency-p99",
+        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:ml-serving-prod-ranker-primary-invocation-5xx-8facc6d8",
+        "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:ml-serving-prod-ranker-primary-model-latency-p99-8a519716",
     ]
 
 
@@ -103,7 +103,7 @@ def test_linear_and_all_at_once(run_stack, rollout, routing):
     assert config["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"] == routing
     assert "MaximumExecutionTimeoutInSeconds" not in config["BlueGreenUpdatePolicy"]
     (alarm,) = config["AutoRollbackConfiguration"]["Alarms"]  # 5xx only: no latency threshold by default
-    assert alarm["AlarmName"].endswith("-ranker-primary-invocation-5xx")
+    assert alarm["AlarmName"] == "ml-serving-test-ranker-primary-invocation-5xx-04f84396"
 
 
 def test_every_production_variant_is_watched_not_the_shadow(run_stack):

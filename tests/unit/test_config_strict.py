@@ -11,6 +11,7 @@ from builders import REPO, aws_deployment, gcp_deployment, stack_values
 
 from components.config import ConfigError, load_stack_config, load_stack_file
 from components.plan import main
+from components.resolve.aws import resolve_sagemaker
 
 ROLLBACK = {"strategy": "canary", "rollback": {"max_5xx_errors": 5}}
 
@@ -177,17 +178,21 @@ def test_a_variant_and_a_deployment_whose_children_collide_are_refused():
     ]
 
 
-def test_fixed_name_alarms_colliding_within_a_stack_are_refused():
-    values = stack_values(
-        aws_deployment(name="a", rollout=ROLLBACK, sagemaker={"variant_name": "b-c"}),
-        aws_deployment(name="a-b", rollout=ROLLBACK, sagemaker={"variant_name": "c"}),
+def test_fixed_name_alarms_that_join_alike_within_a_stack_get_different_names():
+    # a + b-c and a-b + c both join to "t-a-b-c": the hash of the parts (joined by NUL) tells them apart.
+    # Expected hashes: printf 'ml-serving\0t\0a\0b-c\0invocation-5xx' | sha256sum (and likewise).
+    config = load_stack_config(
+        stack_values(
+            aws_deployment(name="a", rollout=ROLLBACK, sagemaker={"variant_name": "b-c"}),
+            aws_deployment(name="a-b", rollout=ROLLBACK, sagemaker={"variant_name": "c"}),
+        ),
+        "t",
     )
-    assert problems(values) == [
-        "deployments[1].name: the rollback alarms named '<project>-t-a-b-c...' would also be declared by "
-        "deployments[0].name of this stack: the names join the stack, deployment and variant names with '-', and "
-        "both give the same name in one account and region. Fix: rename the deployment (or the variant, or the "
-        "stack) so that the joined names differ"
+    names = [
+        [alarm.name for alarm in resolve_sagemaker(deployment, "ml-serving", "t").rollback_alarms]
+        for deployment in config.deployments
     ]
+    assert names == [["ml-serving-t-a-b-c-invocation-5xx-bba4039c"], ["ml-serving-t-a-b-c-invocation-5xx-d2f7963e"]]
 
 
 def write_stack(directory: Path, stack: str, values: dict) -> Path:
@@ -196,25 +201,17 @@ def write_stack(directory: Path, stack: str, values: dict) -> Path:
     return path
 
 
-def test_fixed_names_colliding_across_stacks_of_one_region_are_refused(tmp_path, capsys):
+def test_fixed_names_that_join_alike_across_stacks_of_one_region_differ(tmp_path):
+    # prod + eu-ranker and prod-eu + ranker: both files plan, and their dashboards do not share a name
+    # (printf 'ml-serving\0prod\0eu-ranker' | sha256sum, printf 'ml-serving\0prod-eu\0ranker' | sha256sum).
     prod = write_stack(tmp_path, "prod", stack_values(aws_deployment(name="eu-ranker")))
-    write_stack(tmp_path, "prod-eu", stack_values(aws_deployment(name="ranker")))
-    with pytest.raises(ConfigError) as caught:
-        load_stack_file(prod)
-    assert [str(p) for p in caught.value.problems] == [
-        f"deployments[0].name: the CloudWatch dashboard named '<project>-prod-eu-ranker...' would also be declared "
-        f"by stack prod-eu ({tmp_path / 'Pulumi.prod-eu.yaml'}): the names join the stack, deployment and variant "
-        "names with '-', and both give the same name in one account and region. Fix: rename the deployment (or the "
-        "variant, or the stack) so that the joined names differ"
+    prod_eu = write_stack(tmp_path, "prod-eu", stack_values(aws_deployment(name="ranker")))
+    boards = [
+        resolve_sagemaker(load_stack_file(path).deployments[0], "ml-serving", stack).dashboard_name
+        for path, stack in ((prod, "prod"), (prod_eu, "prod-eu"))
     ]
-    assert main(["--config-file", str(prod), "--project-dir", str(REPO)]) == 2
-    assert "would also be declared by stack prod-eu" in capsys.readouterr().err
-
-
-def test_same_names_in_another_region_do_not_collide(tmp_path):
-    prod = write_stack(tmp_path, "prod", stack_values(aws_deployment(name="eu-ranker")))
-    write_stack(tmp_path, "prod-eu", {**stack_values(aws_deployment(name="ranker")), "aws:region": "us-east-1"})
-    assert load_stack_file(prod).deployments[0].name == "eu-ranker"
+    assert boards == ["ml-serving-prod-eu-ranker-65817f64", "ml-serving-prod-eu-ranker-13d6fd02"]
+    assert main(["--config-file", str(prod), "--project-dir", str(REPO)]) == 0
 
 
 @pytest.mark.parametrize(
