@@ -173,8 +173,8 @@ class CloudLikeMocks(sdk_mocks.Mocks):
             state.setdefault("selfLink", f"https://www.googleapis.com/storage/v1/b/{state['name']}")
             return str(state["name"])
         if typ == "gcp:vertex/aiEndpoint:AiEndpoint":
-            # Vertex assigns numeric endpoint ids (at most 10 digits, no leading zero).
-            state.setdefault("name", str(1_000_000_000 + int(_suffix(typ, logical, length=8), 16) % 9_000_000_000))
+            # ``name`` is Pulumi's auto-name (filled in new_resource from the resource-type facts), sent as the
+            # endpoint id; the id is the endpoint's full resource name.
             if state.get("dedicatedEndpointEnabled"):
                 state.setdefault(
                     "dedicatedEndpointDns", f"{state['name']}.{location}-{MOCK_PROJECT_NUMBER}.prediction.vertexai.goog"

@@ -146,8 +146,8 @@ class ModelDeployment(pulumi.ComponentResource):
         else:
             vertex = gcp.VertexDeployment(name, config, project=project, region=region, opts=child)
             self.deployment = vertex
-            self.endpoint_name = vertex.endpoint
-            self.invoke_url = vertex.predict_url
+            self.endpoint_name = vertex.endpoint_name
+            self.invoke_url = vertex.invoke_url
         self.config = config
         self.cloud = pulumi.Output.from_input(config.cloud)
         self.register_outputs({"endpointName": self.endpoint_name, "invokeUrl": self.invoke_url, "cloud": self.cloud})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .facts import gcp as gcp_facts
+
 MANAGED_BY = "ml-serving"
 
 
@@ -20,6 +22,10 @@ def gcp_labels(project: str, stack: str, deployment: str, extra: Mapping[str, st
     return {key: label_value(value) for key, value in standard_tags(project, stack, deployment, extra).items()}
 
 
+_NOT_A_LABEL_VALUE_CHARACTER = re.compile(f"[^{gcp_facts.LABEL_VALUE_CHARACTERS}]")
+
+
 def label_value(value: str) -> str:
-    """Lowercase ``value`` and replace what a GCP label value cannot hold with '-'."""
-    return re.sub(r"[^a-z0-9_-]", "-", value.lower())[:63]
+    """Lowercase ``value``, replace what a GCP label value cannot hold with '-' and cut it to the maximum length
+    (:data:`components.facts.gcp.LABEL_VALUE`)."""
+    return _NOT_A_LABEL_VALUE_CHARACTER.sub("-", value.lower())[: gcp_facts.LABEL_VALUE_MAX]

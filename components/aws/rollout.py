@@ -42,7 +42,6 @@ from ..config import RolloutConfig
 from ..facts import aws as facts
 from ..resolve.aws import RollbackAlarm
 from .alarms import alarm_arn, declare_alarm, invocation_5xx_alarm, model_latency_alarm
-from .provider_inputs import provider_inputs
 
 
 def describe_alarms_statement(
@@ -80,11 +79,6 @@ def rollout_policy(rollout: RolloutConfig, alarm_names: Sequence[str]) -> dict[s
     if alarm_names:
         config["AutoRollbackConfiguration"] = {"Alarms": [{"AlarmName": name} for name in alarm_names]}
     return config
-
-
-def rollout_policy_inputs(policy: Mapping[str, Any]) -> Any:
-    """The provider's ``deployment_config`` input of a rollout policy (SageMaker ``DeploymentConfig``)."""
-    return provider_inputs(policy)
 
 
 class RolloutAlarms(pulumi.ComponentResource):

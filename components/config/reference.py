@@ -1,7 +1,8 @@
 """Markdown reference of every stack-file key, generated from the models' fields and descriptions.
 
 ``python -m components.config.reference`` prints it and ``--write README.md`` refreshes the README's generated
-blocks (the key reference and the GPU catalog); a test keeps them equal, so the docs cannot drift from the code.
+blocks (the key reference, the GPU catalog and the scaling metrics of both clouds); a test keeps them equal, so the
+docs cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .. import accelerators
+from ..facts import aws as aws_facts
+from ..facts import gcp as gcp_facts
 from .async_options import AsyncOptions
 from .deployment import AcceleratorSpec, DeploymentConfig
 from .rollout import RollbackAlarms, RolloutConfig
 from .sagemaker import SageMakerOptions, VpcOptions
 from .sagemaker_serving import ContainerSpec, MultiModelOptions, VariantSpec
-from .scaling import ScalingConfig, ScheduledScaling
+from .scaling import METRIC_MEANING, Metric, ScalingConfig, ScheduledScaling
 from .stack import StackDefaults
 from .vertex import VertexOptions
 
@@ -86,7 +89,44 @@ def render_gpu_catalog() -> str:
     return "\n".join(lines) + "\n"
 
 
-GENERATED = {"config-reference": lambda: render(), "gpu-catalog": lambda: render_gpu_catalog()}
+def _sagemaker_metric(neutral: str) -> str:
+    metric = aws_facts.SCALING_METRICS[neutral]
+    cell = f"`{metric.predefined_type or metric.metric.name}`"
+    if metric.predefined_type is None:
+        cell += f" in `{metric.metric.namespace}`"
+    if metric.per_device:
+        cell += f", target x {'vCPUs' if metric.per_device == 'vcpu' else 'GPUs'} (SageMaker sums it over them)"
+    if not metric.asynchronous:
+        cell += " (real-time endpoints only)"
+    if not metric.realtime:
+        cell += " (async endpoints only)"
+    return cell
+
+
+def _vertex_metric(neutral: str) -> str:
+    if neutral in gcp_facts.NOT_OFFERED:
+        return f"refused: {gcp_facts.NOT_OFFERED[neutral]}"
+    metric = gcp_facts.METRICS[neutral]
+    gpus = ", with GPUs only" if metric.needs_accelerator else ""
+    return f"`{metric.metric_name}` ({metric.unit}{gpus})"
+
+
+def render_scaling_metrics() -> str:
+    """Each neutral ``scaling.metric``: what its target means and what SageMaker and Vertex AI track for it (from
+    :data:`components.facts.aws.SCALING_METRICS`, :data:`components.facts.gcp.METRICS` and ``NOT_OFFERED``)."""
+    lines = ["| `metric` | meaning of `target` | SageMaker | Vertex AI |", "|---|---|---|---|"]
+    for neutral in typing.get_args(Metric):
+        lines.append(
+            f"| `{neutral}` | {METRIC_MEANING[neutral]} | {_sagemaker_metric(neutral)} | {_vertex_metric(neutral)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {
+    "config-reference": lambda: render(),
+    "gpu-catalog": lambda: render_gpu_catalog(),
+    "scaling-metrics": lambda: render_scaling_metrics(),
+}
 """Sections of the README generated from code, by marker name."""
 
 

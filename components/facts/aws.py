@@ -273,6 +273,27 @@ MAX_ROLLBACK_ALARMS = 10
 TRAFFIC_ROUTING_TYPES = {"all_at_once": "ALL_AT_ONCE", "canary": "CANARY", "linear": "LINEAR"}
 """``rollout.strategy`` -> botocore sagemaker enum TrafficRoutingConfigType."""
 
+# ---- IAM: actions granted on "*" ---------------------------------------------------------------------------------
+# Service Authorization Reference, "Resource types" column of each action:
+# https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+# (ecr: list_amazonelasticcontainerregistry.html, cloudwatch: list_amazoncloudwatch.html, ec2: list_amazonec2.html).
+# ecr:GetAuthorizationToken, cloudwatch:PutMetricData and ec2:Describe* list no resource type: only "*" is valid.
+# The network-interface actions are what SageMaker needs for VPC placement
+# (https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html); the interfaces SageMaker creates have ids
+# unknown beforehand, so ml-serving grants them on "*" pinned to the region (components.aws.iam).
+NO_RESOURCE_LEVEL_ACTIONS = (
+    "ecr:GetAuthorizationToken",
+    "cloudwatch:PutMetricData",
+    "ec2:Describe*",
+    "ec2:CreateNetworkInterface",
+    "ec2:CreateNetworkInterfacePermission",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission",
+)
+"""IAM actions (``fnmatch`` patterns) that may be granted on ``Resource: "*"``: the policy pack accepts ``*``
+for these only."""
+
+
 # ---- Identifiers a stack file may hold -------------------------------------------------------------------------------
 # ECR image URIs: https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-pull-ecr-image.html
 ECR_IMAGE = re.compile(

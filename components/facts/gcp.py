@@ -258,7 +258,12 @@ def machine_problem(machine_type: str, accelerator_type: str | None, accelerator
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 """Label key: lowercase letter first, then lowercase letters, digits, ``_`` and ``-``, at most 63 (labels; the
 aiplatform_v1 ``Model.labels`` comment allows 64 and international characters: we keep the stricter rule)."""
-LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
+LABEL_VALUE_CHARACTERS = "a-z0-9_-"
+"""The characters of a label value, as a regular-expression class body: lowercase letters, digits, ``_`` and ``-``
+(labels)."""
+LABEL_VALUE_MAX = 63
+"""Label values hold at most 63 characters (labels)."""
+LABEL_VALUE = re.compile(rf"^[{LABEL_VALUE_CHARACTERS}]{{0,{LABEL_VALUE_MAX}}}$")
 """Label value: lowercase letters, digits, ``_`` and ``-``, at most 63, may be empty (labels)."""
 MAX_LABELS = 64
 """At most 64 labels per resource (labels)."""

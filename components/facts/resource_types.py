@@ -245,6 +245,9 @@ _ENTRIES: tuple[ResourceType, ...] = (
             }
         ),
         serves_traffic=True,  # a new endpoint has a new id, hence a new predict URL
+        # pulumi-gcp auto-names ``name`` (``{logical}-{7 hex}``) and sends it as CreateEndpointRequest.endpoint_id
+        # (Endpoint.yaml: ``name`` is the ``endpointId`` query parameter of the create call).
+        auto_name="name",
         source=_TF_GOOGLE + "vertexai/Endpoint.yaml",
     ),
     ResourceType(

@@ -88,5 +88,6 @@ aws.cloudwatch.MetricAlarm(
 )
 
 pulumi.export("ranker_invoke_url", ranker.invoke_url)
-pulumi.export("reranker_predict_url", reranker.predict_url)
+pulumi.export("reranker_invoke_url", reranker.invoke_url)
+pulumi.export("reranker_predict_url", reranker.invoke_url)  # deprecated export name, kept until the next MAJOR
 pulumi.export("api_role_arn", app_role.arn)

@@ -7,7 +7,8 @@ Machine Learning lens (MLREL: at least two instances behind production endpoints
 and Google's CIS benchmark for Cloud Storage (uniform access, public access prevention) and CMEK.
 
 Cloud facts come from the repository's fact modules (``components.accelerators.data``: GPUs per SageMaker
-instance type), imported at load time: a pack that cannot import them fails to load instead of passing silently.
+instance type; ``components.facts.aws``: the IAM actions that may be granted on ``*``...), imported at load time:
+a pack that cannot import them fails to load instead of passing silently.
 
 `props` use the engine's property names (camelCase for pulumi-aws / pulumi-gcp, snake_case for our Vertex model
 deployment), as both `pulumi preview` and the offline plan present them.
@@ -39,17 +40,6 @@ GCS_BUCKET = "gcp:storage/bucket:Bucket"
 VERTEX_MODEL = "pulumi-python:dynamic/gcp:VertexModelDeployment"
 TAGGED_AWS = (MODEL, ENDPOINT_CONFIG, "aws:sagemaker/endpoint:Endpoint", "aws:iam/role:Role", S3_BUCKET, SNS_TOPIC)
 LABELLED_GCP = (VERTEX_ENDPOINT, GCS_BUCKET, VERTEX_MODEL)
-
-NO_RESOURCE_LEVEL_ACTIONS = (
-    "ecr:GetAuthorizationToken",
-    "cloudwatch:PutMetricData",
-    "ec2:Describe*",
-    "ec2:CreateNetworkInterface",
-    "ec2:CreateNetworkInterfacePermission",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DeleteNetworkInterfacePermission",
-)
-"""Actions AWS authorizes only on `*` (no resource-level permissions): the one place `Resource: *` is accepted."""
 
 
 class PolicyResource(Protocol):
@@ -177,7 +167,9 @@ def iam_no_wildcards(resource: PolicyResource, settings: PolicySettings) -> Iter
             if action == "*" or action.endswith(":*"):
                 yield f"statement {statement.get('Sid', '?')} allows every action ({action}): name the actions"
         if "*" in _as_list(statement.get("Resource")):
-            unscoped = [a for a in actions if not any(fnmatch(a, allowed) for allowed in NO_RESOURCE_LEVEL_ACTIONS)]
+            unscoped = [
+                a for a in actions if not any(fnmatch(a, allowed) for allowed in aws_facts.NO_RESOURCE_LEVEL_ACTIONS)
+            ]
             if unscoped:
                 yield f"statement {statement.get('Sid', '?')} grants {unscoped} on every resource: name the resources"
 

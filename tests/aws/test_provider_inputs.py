@@ -13,10 +13,10 @@ from typing import Any
 import pulumi_aws as aws
 from builders import aws_deployment
 
-from components.aws import alarms, async_output, models, rollout, scale_to_zero, variants
+from components.aws import alarms, async_output, models, scale_to_zero, variants
 from components.aws.autoscaling import target_tracking_configuration
 from components.aws.provider_inputs import metric_alarm_inputs, provider_inputs, snake_case
-from components.config import AsyncOptions, DeploymentConfig, RolloutConfig, ScalingConfig
+from components.config import AsyncOptions, DeploymentConfig, ScalingConfig
 from components.mock_runtime import run_program
 from components.resolve.aws import resolve_scaling, resolve_variants
 
@@ -127,27 +127,12 @@ def test_scaling_policy_inputs_are_what_the_engine_records():
     ]
 
 
-def test_alarm_and_deployment_config_inputs_are_what_the_engine_records():
+def test_alarm_inputs_are_what_the_engine_records():
     alarm = metric_alarm_inputs(alarms.invocation_5xx_alarm("a-5xx", "ranker-endpoint-1", "primary", 5, 2))
     inputs = recorded(lambda: aws.cloudwatch.MetricAlarm("a", **alarm))
     assert inputs == camel(alarm)
     assert inputs["name"] == "a-5xx"
     assert inputs["dimensions"] == {"EndpointName": "ranker-endpoint-1", "VariantName": "primary"}
-    canary = RolloutConfig(strategy="canary", canary_percent=10, max_duration_seconds=3600)
-    config = rollout.rollout_policy_inputs(rollout.rollout_policy(canary, ["a-5xx"]))
-    inputs = recorded(lambda: aws.sagemaker.Endpoint("e", endpoint_config_name="c", deployment_config=config))
-    assert inputs["deploymentConfig"] == {
-        "autoRollbackConfiguration": {"alarms": [{"alarmName": "a-5xx"}]},
-        "blueGreenUpdatePolicy": {
-            "maximumExecutionTimeoutInSeconds": 3600,
-            "terminationWaitInSeconds": 0,
-            "trafficRoutingConfiguration": {
-                "canarySize": {"type": "CAPACITY_PERCENT", "value": 10},
-                "type": "CANARY",
-                "waitIntervalInSeconds": 300,
-            },
-        },
-    }
 
 
 def test_bucket_settings_inputs_are_what_the_engine_records():

@@ -74,3 +74,10 @@ def test_example_runs_against_the_installed_package(tmp_path):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["file"].startswith(str(site))
     assert figures["count"] == len(example_plan().resources)
+
+
+def test_the_reranker_exports_its_invoke_url_and_the_deprecated_predict_url():
+    plan = example_plan()
+    url = plan.outputs["reranker_invoke_url"]
+    assert url.startswith("https://europe-west4-aiplatform.googleapis.com/v1/projects/") and url.endswith(":predict")
+    assert plan.outputs["reranker_predict_url"] == url

@@ -14,6 +14,7 @@ import importlib.metadata
 import json
 import os
 import py_compile
+import re
 import runpy
 import subprocess
 import sys
@@ -272,7 +273,11 @@ def test_gcp_child_declares_what_the_python_program_declares(gcp_plan):
 def test_gcp_outputs_resolve(gcp_plan):
     outputs = gcp_plan.outputs["deployment"]
     assert outputs["cloud"] == "gcp"
-    assert outputs["endpoint_name"].startswith("projects/acme-ml/locations/europe-west4/endpoints/")
+    # The Vertex child's endpoint_name / invoke_url (not its deprecated endpoint / predict_url aliases); the id is
+    # Pulumi's auto-name of the AiEndpoint.
+    assert re.fullmatch(
+        r"projects/acme-ml/locations/europe-west4/endpoints/reranker-endpoint-[0-9a-f]{7}", outputs["endpoint_name"]
+    )
     assert (
         outputs["invoke_url"] == f"https://europe-west4-aiplatform.googleapis.com/v1/{outputs['endpoint_name']}:predict"
     )

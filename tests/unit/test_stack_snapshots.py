@@ -120,3 +120,24 @@ def test_staging_is_prod_shaped_but_smaller(plans):
 
     staging, prod = ceilings(plans["staging"]), ceilings(plans["prod"])
     assert all(staging[name] <= prod[name] for name in staging) and sum(staging.values()) < sum(prod.values())
+
+
+def test_every_vertex_endpoint_id_in_every_plan_passes_the_api_rule(plans):
+    """The mock gives an AiEndpoint Pulumi's auto-name ``{logical}-{7 hex}``, which pulumi-gcp sends as
+    ``CreateEndpointRequest.endpoint_id``: each one must pass the API's rule (and not be a 10-digit number)."""
+    from components.facts.gcp import ENDPOINT_ID
+
+    seen = []
+    for stack, plan in plans.items():
+        for endpoint in resources(plan, "gcp:vertex/aiEndpoint:AiEndpoint"):
+            deployment = endpoint["parent"].rsplit("::", 1)[-1]
+            outputs = plan["outputs"][deployment]
+            endpoint_id = outputs["endpoint_id"]
+            assert ENDPOINT_ID.match(endpoint_id), (stack, endpoint_id)
+            assert endpoint_id.startswith(f"{endpoint['name']}-"), (stack, endpoint_id)
+            suffix = endpoint_id.removeprefix(f"{endpoint['name']}-")
+            assert len(suffix) == 7 and set(suffix) <= set("0123456789abcdef"), (stack, endpoint_id)
+            region, project = endpoint["inputs"]["region"], endpoint["inputs"]["project"]
+            assert outputs["endpoint_name"] == f"projects/{project}/locations/{region}/endpoints/{endpoint_id}"
+            seen.append((stack, deployment))
+    assert ("dev", "reranker") in seen and ("prod", "reranker") in seen
