@@ -10,8 +10,9 @@ a small stack in the same process (imports and first-use costs paid), and each f
 Printed: resources, ms per resource for both, and the ratio, in wall time and in CPU time of the process (less
 sensitive to other jobs on a shared machine).
 
-End to end: ``python -m components.plan --stack dev`` against a raw program (``--raw PLAN.json``) that imports the
-same provider modules and declares the same resources; wall time of each process, best of three.
+End to end: ``python -m components.plan --stack dev`` against a raw program that loads the same provider classes
+(the modules really run, not only the provider's lazy placeholders) and declares the same resources; wall and CPU
+time of each process, best of three.
 """
 
 from __future__ import annotations
@@ -80,6 +81,24 @@ def provider_modules(types: set[str]) -> list[str]:
     return sorted(modules)
 
 
+def load_provider_classes(types: set[str]) -> list[type]:
+    """Load the provider classes of these type tokens (``aws:s3/bucket:Bucket`` -> ``pulumi_aws.s3.Bucket``).
+
+    ``importlib.import_module("pulumi_aws.s3")`` alone returns the provider's lazy module placeholder without
+    running it; reading the class runs the module (and its ``_inputs`` / ``outputs``), as the program does.
+    """
+    import importlib
+
+    classes: list[type] = []
+    for token in sorted(types):
+        package, _, rest = token.partition(":")
+        if package in ("aws", "gcp"):
+            module = importlib.import_module(f"pulumi_{package}.{rest.split('/', 1)[0]}")
+            classes.append(getattr(module, rest.rsplit(":", 1)[-1]))
+    importlib.import_module("pulumi.dynamic")
+    return classes
+
+
 def declare_raw(plan: Mapping[str, Any]) -> None:
     """Register the plan's resources directly with the SDK: parents and dependencies first, same inputs."""
     import pulumi
@@ -133,10 +152,9 @@ RAW_PROGRAM = """
 import importlib, json, sys
 sys.path.insert(0, sys.argv[1])
 plan = json.load(open(sys.argv[2]))
-from benchmarks.plan_scaling import declare_raw, provider_modules
+from benchmarks.plan_scaling import declare_raw, load_provider_classes
 from components.mock_runtime import run_program
-for module in provider_modules({r["type"] for r in plan["resources"]}):
-    importlib.import_module(module)
+load_provider_classes({r["type"] for r in plan["resources"]})
 config = json.load(open(sys.argv[3]))
 made = run_program(lambda: declare_raw(plan), stack=plan["stack"], config=config)
 print(len(made.resources))

@@ -29,14 +29,15 @@ import tarfile
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .config import NAMESPACE, ConfigError, load_stack_config, read_stack_file, stack_name_of
 from .mock_runtime import Plan, run_main
-from .plan_diff import PlanDiff, diff_plans
-from .plan_review import render_diff, render_markdown
+
+if TYPE_CHECKING:
+    from .plan_diff import PlanDiff
 
 EXIT_INVALID_CONFIG = 2
 
@@ -130,12 +131,18 @@ def plan_json_at_revision(revision: str, config_file: Path, project_dir: Path) -
 
 
 def _diff_files(paths: Sequence[str]) -> int:
+    from .plan_diff import diff_plans  # the diff modules load only for --diff: a plain plan does not need them
+    from .plan_review import render_diff
+
     base, head = (json.loads(Path(path).read_text(encoding="utf-8")) for path in paths)
     print(render_diff(diff_plans(base, head), paths[0], paths[1]), end="")
     return 0
 
 
 def _diff_revision(revision: str, config_files: Sequence[Path], project_dir: Path, markdown: bool = False) -> int:
+    from .plan_diff import diff_plans
+    from .plan_review import render_diff, render_markdown
+
     status = 0
     diffs: list[PlanDiff] = []
     for config_file in config_files:

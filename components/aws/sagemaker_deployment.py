@@ -34,6 +34,7 @@ from ..resolve.aws import (
 from ..resolve.names import backlog_scaling_resource_name, model_resource_name, scaling_resource_name
 from .async_output import AsyncOutput, async_inference_config, async_inference_inputs, execution_statements
 from .autoscaling import VariantAutoscaling
+from .caller import caller_context
 from .dashboard import DashboardVariant, dashboard_url, declare_dashboard
 from .endpoint_lifecycle.declare import declare_lifecycle, declare_name_holder, initial_count_ignores
 from .iam import ExecutionGrants, ExecutionRole, ecr_repository_arn, s3_object_arn
@@ -111,10 +112,8 @@ class SageMakerDeployment(pulumi.ComponentResource):
         model_data = {model.key: model_request(model) for model in resolved.models}
         alarms = resolved.rollback_alarms
 
-        invoke_opts = pulumi.InvokeOutputOptions(parent=self)
-        partition = aws.get_partition_output(opts=invoke_opts).partition
-        region = aws.get_region_output(opts=invoke_opts).region
-        account = aws.get_caller_identity_output(opts=invoke_opts).account_id
+        caller = caller_context(self)
+        partition, region, account = caller.partition, caller.region, caller.account
 
         options = resolved.async_inference
         self.async_output = AsyncOutput(f"{name}-async", options, tags, opts=child) if options else None

@@ -3,6 +3,9 @@ with like."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from builders import REPO
 
 from benchmarks.plan_scaling import declare_raw, provider_modules, synthetic_stack
@@ -24,3 +27,18 @@ def test_the_raw_program_declares_the_same_resources_with_the_same_inputs():
     kinds = {r["type"] for r in plan["resources"]}
     assert {"aws:sagemaker/endpoint:Endpoint", "aws:s3/bucket:Bucket", "gcp:vertex/aiEndpoint:AiEndpoint"} <= kinds
     assert "pulumi_aws.sagemaker" in provider_modules(kinds) and "pulumi_gcp.vertex" in provider_modules(kinds)
+
+
+def test_the_raw_program_loads_the_provider_classes_not_only_their_lazy_placeholders():
+    # In a fresh interpreter: importing the package only leaves the provider's lazy placeholder (no resource module
+    # ran); loading the classes runs the resource modules, as the program does.
+    code = (
+        "import importlib, sys\n"
+        "from benchmarks.plan_scaling import load_provider_classes\n"
+        "importlib.import_module('pulumi_aws.sns')\n"
+        "print('pulumi_aws.sns.topic' in sys.modules)\n"
+        "classes = load_provider_classes({'aws:sns/topic:Topic', 'ml-serving:aws:X'})\n"
+        "print([c.__module__ + '.' + c.__name__ for c in classes], 'pulumi_aws.sns.topic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["False", "['pulumi_aws.sns.topic.Topic'] True"]
