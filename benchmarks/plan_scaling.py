@@ -17,6 +17,7 @@ time of each process, best of three.
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import subprocess
@@ -211,7 +212,9 @@ def end_to_end(stack: str = "dev") -> tuple[tuple[float, float], tuple[float, fl
 
 def main() -> None:
     """Print, per size: resources, ms per resource (ours, raw SDK) and the ratio; then the end-to-end figures."""
-    sizes = [int(arg) for arg in sys.argv[1:]] or [30, 150]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[30, 150], help="deployments per stack (30 150)")
+    sizes = parser.parse_args().sizes
     print("ms per resource, wall (CPU): ours, the raw SDK, and the ratio")
     print(f"{'deployments':>11} {'resources':>9} {'ours':>14} {'raw SDK':>14} {'ratio':>12}")
     for size in sizes:
