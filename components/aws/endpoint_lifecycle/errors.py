@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
+
 
 class EndpointUpdateError(Exception):
     """An endpoint update that did not end on the requested configuration (or could not start).
@@ -25,3 +27,8 @@ THROTTLING_CODES = frozenset(
     {"ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException"}
 )
 """Error codes that mean "slow down" (botocore's retry handler treats them as throttling; botocore/retries)."""
+
+
+def aws_message(error: ClientError) -> str:
+    """The service's own message of a failed call (``Error.Message``), or the error's text when it has none."""
+    return str(error.response.get("Error", {}).get("Message", error))

@@ -20,7 +20,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ...facts.endpoint_updates import ENDPOINT_IN_SERVICE
-from .errors import EndpointUpdateError
+from .errors import EndpointUpdateError, aws_message
 from .scaling_hold import HeldTarget, read_targets, registered_variants, release, repoint_alarms, restore
 from .waiter import Clock, Sleep, WaitPolicy, call_with_backoff, wait_until_settled
 
@@ -99,7 +99,7 @@ def retire(sagemaker: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> tu
             getattr(sagemaker, method)(**{key: value})
             deleted.append(str(value))
         except ClientError as error:
-            message = str(error.response.get("Error", {}).get("Message", error))
+            message = aws_message(error)
             if "Could not find" not in message:
                 failures.append(f"{kind} {value}: {message}")
     return deleted, failures
@@ -216,7 +216,7 @@ def converge(
         old_config = describe_config(sagemaker, str(current["EndpointConfigName"]), policy, sleep, clock)
         new_config = describe_config(sagemaker, requested, policy, sleep, clock)
     except ClientError as error:
-        message = error.response.get("Error", {}).get("Message", str(error))
+        message = aws_message(error)
         raise EndpointUpdateError(
             f"SageMaker endpoint {name} was not updated: reading its configurations failed: {message}. It still "
             f"serves {current.get('EndpointConfigName')}; nothing was changed.",
@@ -251,7 +251,7 @@ def converge(
         call_with_backoff(lambda: sagemaker.update_endpoint(**arguments), policy, sleep, clock)
     except ClientError as error:
         _restore(autoscaling, cloudwatch, held, old_types)
-        message = error.response.get("Error", {}).get("Message", str(error))
+        message = aws_message(error)
         raise EndpointUpdateError(
             f"SageMaker refused to update endpoint {name} to configuration {requested}: {message}. The endpoint "
             f"still serves {current.get('EndpointConfigName')}; nothing was deleted.",
@@ -269,7 +269,7 @@ def converge(
     try:
         restored = _restore(autoscaling, cloudwatch, held, live_variants)
     except ClientError as error:
-        message = error.response.get("Error", {}).get("Message", str(error))
+        message = aws_message(error)
         raise EndpointUpdateError(
             f"SageMaker endpoint {name} is {final.get('EndpointStatus')} on configuration {live_config}, but putting "
             f"its autoscaling back failed: {message}. Held aside: {', '.join(t.summary() for t in held)}. Run "
