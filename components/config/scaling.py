@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
 from ..facts import aws as aws_facts
+from ..facts import gcp as gcp_facts
 from .base import SLUG, ConfigModel
 from .problems import Problem, raise_if_any
 
@@ -22,18 +24,29 @@ METRIC_MEANING: dict[str, str] = {
     "backlog": "queued asynchronous requests per instance",
 }
 
-GCP_DEFAULT_TARGETS: dict[str, float] = {"cpu": 70.0, "gpu": 70.0}
-"""Vertex targets used when ``scaling.target`` is absent; they move to ``components/facts/gcp.py`` with the Vertex
-facts. SageMaker's are in :data:`components.facts.aws.SCALING_METRICS`."""
-
 
 def default_target(cloud: str, metric: str | None) -> float | None:
-    """The cloud's target for ``metric`` when the stack file gives none (None: it must give one)."""
+    """The cloud's target for ``metric`` when the stack file gives none (None: it must give one); the values are
+    facts: :data:`components.facts.aws.SCALING_METRICS` and :data:`components.facts.gcp.DEFAULT_TARGETS`."""
     if metric is None:
         return None
     if cloud == "aws":
         return aws_facts.default_target(metric)
-    return GCP_DEFAULT_TARGETS.get(metric)
+    return gcp_facts.default_target(metric)
+
+
+def defaults_text() -> str:
+    """The default targets as the ``scaling.target`` description states them, from the facts of both clouds
+    (``cpu 70, gpu 70, backlog 5``; a metric whose defaults differ per cloud names each)."""
+    parts = []
+    for metric in typing.get_args(Metric):
+        values = {cloud: default_target(cloud, metric) for cloud in ("aws", "gcp")}
+        given = {value for value in values.values() if value is not None}
+        if len(given) == 1:
+            parts.append(f"{metric} {given.pop():g}")
+        elif given:
+            parts.append(f"{metric} {values['aws']:g} on SageMaker, {values['gcp']:g} on Vertex AI")
+    return ", ".join(parts)
 
 
 class ScheduledScaling(ConfigModel):
@@ -136,7 +149,7 @@ class ScalingConfig(ConfigModel):
     target: float | None = Field(
         None,
         gt=0,
-        description="Target value of the metric per instance. Defaults: cpu 70, gpu 70, backlog 5; required for "
+        description=f"Target value of the metric per instance. Defaults: {defaults_text()}; required for "
         "invocations (or give max_rps_per_instance) and concurrency.",
     )
     max_rps_per_instance: float | None = Field(

@@ -86,6 +86,21 @@ NOT_OFFERED: Mapping[str, str] = MappingProxyType(
 DEFAULT_METRIC_TARGET = 60
 """Target Vertex applies to CPU utilization and accelerator duty cycle when none is sent (aiplatform_v1
 ``DedicatedResources.autoscaling_metric_specs``: "The default target value is 60 for both metrics")."""
+# Both exist on purpose: DEFAULT_METRIC_TARGET is Vertex's own default, kept so that reading a deployment that
+# came without specs (or a spec with target 0) reports what Vertex applies; DEFAULT_TARGETS is ml-serving's default
+# when the stack file gives no ``scaling.target``, always sent explicitly, so Vertex's 60 never applies to what we
+# deploy. 70 is the same headroom as on SageMaker (components.facts.aws.SCALING_METRICS); changing it would change
+# the target of every live Vertex deployment that relies on the default.
+DEFAULT_TARGETS: Mapping[str, float] = MappingProxyType({"cpu": 70.0, "gpu": 70.0})
+"""ml-serving's target per neutral metric when ``scaling.target`` is absent (ml-serving's choice, not Vertex's);
+a metric not listed needs an explicit target."""
+
+
+def default_target(metric: str) -> float | None:
+    """ml-serving's Vertex target of a neutral metric when the stack file gives none (None: it must give one)."""
+    return DEFAULT_TARGETS.get(metric)
+
+
 MIN_REPLICAS = 1
 """``DedicatedResources.min_replica_count`` must be at least 1 on the v1 API (scale to zero is a v1beta1 preview)
 (aiplatform_v1 ``DedicatedResources.min_replica_count``; https://cloud.google.com/vertex-ai/docs/predictions/autoscaling)."""

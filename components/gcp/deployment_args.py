@@ -94,7 +94,9 @@ class VertexModelDeploymentArgs:
     """Neutral autoscaling metric (``cpu``, ``gpu``, ``invocations``) or ``None``; shown for reviewers, the specs
     sent are :attr:`autoscaling_metric_specs`. Updated in place."""
     target: pulumi.Input[int] | None = None
-    """Target of ``metric``. Default ``60`` when a metric is set. Updated in place."""
+    """Target of ``metric``. Default when a metric is set: Vertex's own
+    (:data:`components.facts.gcp.DEFAULT_METRIC_TARGET`); ml-serving's components always send one
+    (:data:`components.facts.gcp.DEFAULT_TARGETS`). Updated in place."""
     autoscaling_metric_specs: pulumi.Input[Sequence[Mapping[str, Any]]] | None = None
     """``[{"metric_name": FULL_NAME, "target": INT}, ...]`` exactly as sent; default: derived from ``metric`` and
     ``target`` by :func:`components.facts.gcp.metric_specs`. Updated in place."""
@@ -196,7 +198,7 @@ def canonical_inputs(props: Mapping[str, Any], *, state: bool = False) -> dict[s
     specs it sent (:func:`legacy_metric_specs`), so that the first update after an upgrade sends the new ones.
 
     Missing / ``None`` values take their default, ``""`` in optional strings becomes ``None``, whole floats become
-    ``int``, ``target`` defaults to 60 with a metric, ``accelerator_count`` is 0 without an accelerator, and the
+    ``int``, ``target`` defaults to Vertex's own default with a metric, ``accelerator_count`` is 0 without an accelerator, and the
     metric specs are derived from ``metric`` / ``target`` when not given. Unknown preview values are kept.
     """
     inputs = {key: props[key] for key in INPUT_KEYS if key in props}

@@ -37,7 +37,7 @@ class SimDeployment:
         gpus: GPUs per instance (0 for CPU).
         is_async: SageMaker asynchronous inference (queue, TTL, may scale to zero).
         min: fewest instances; max: most instances.
-        metric: the scaling metric (None: no autoscaling, or Vertex's default CPU/duty-cycle 60 %).
+        metric: the scaling metric (None: no autoscaling).
         target: target of the metric in its own unit (requests/min/instance, in-flight/instance, %, queued/instance).
         capacity_rps: requests per second one instance sustains at full use.
         service_time_s: seconds per request in one concurrency slot.

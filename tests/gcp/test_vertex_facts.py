@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -150,5 +151,61 @@ def test_each_vertex_metric_name_is_written_in_one_module(name: str) -> None:
         for folder in ("components", "policies", "provider")
         for path in (ROOT / folder).rglob("*.py")
         if "venv" not in path.parts and name in path.read_text(encoding="utf-8")
+    ]
+    assert modules == ["components/facts/gcp.py"]
+
+
+def test_ml_serving_default_targets_are_70_and_vertex_own_default_is_60() -> None:
+    # 60: aiplatform_v1 DedicatedResources.autoscaling_metric_specs ("The default target value is 60 for both
+    # metrics"); 70: ml-serving's choice, what 0.1.0 deployments were created with (must not change).
+    assert dict(facts.DEFAULT_TARGETS) == {"cpu": 70.0, "gpu": 70.0}
+    assert facts.DEFAULT_METRIC_TARGET == 60
+    assert (facts.default_target("cpu"), facts.default_target("invocations")) == (70.0, None)
+
+
+def test_a_vertex_deployment_without_target_sends_70_explicitly() -> None:
+    from builders import gcp_deployment
+
+    from components.config import DeploymentConfig
+    from components.resolve.gcp import MetricSpec, resolve_vertex
+
+    config = DeploymentConfig.model_validate(
+        gcp_deployment(accelerator={"type": "nvidia-l4", "count": 1}, scaling={"min": 1, "max": 3, "metric": "gpu"})
+    )
+    vertex = resolve_vertex(config, project="acme-ml", region="europe-west4", stack="dev", project_name="ml-serving")
+    assert vertex.target == 70
+    assert vertex.metric_specs == (
+        MetricSpec("aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle", 70),
+        MetricSpec("aiplatform.googleapis.com/prediction/online/cpu/utilization", 100),
+    )
+
+
+def test_the_scaling_target_description_states_the_defaults_of_the_facts() -> None:
+    from components.config.scaling import ScalingConfig
+
+    assert ScalingConfig.model_fields["target"].description == (
+        "Target value of the metric per instance. Defaults: cpu 70, gpu 70, backlog 5; required for invocations "
+        "(or give max_rps_per_instance) and concurrency."
+    )
+
+
+def test_the_readme_states_both_vertex_default_targets_as_the_facts_say() -> None:
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"each with a default target of {facts.DEFAULT_METRIC_TARGET} %" in text
+    (ours,) = {f"{value:g}" for value in facts.DEFAULT_TARGETS.values()}
+    metrics = " and ".join(f"`{metric}`" for metric in facts.DEFAULT_TARGETS)
+    assert f"ml-serving sends its own default for {metrics}, {ours} % as on SageMaker" in text
+    assert f"so Vertex's {facts.DEFAULT_METRIC_TARGET} % never applies" in text
+
+
+def test_no_module_restates_a_vertex_default_target() -> None:
+    pattern = re.compile(
+        r"GCP_DEFAULT_TARGETS|DEFAULT_TARGETS\s*[:=]|\"(cpu|gpu)\":\s*(60|70)|DEFAULT_METRIC_TARGET\s*="
+    )
+    modules = [
+        path.relative_to(ROOT).as_posix()
+        for folder in ("components", "policies", "provider")
+        for path in (ROOT / folder).rglob("*.py")
+        if "venv" not in path.parts and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert modules == ["components/facts/gcp.py"]
