@@ -13,7 +13,7 @@ from ..facts import gcp as gcp_facts
 from ..tags import standard_tags
 from . import async_options as async_rules
 from . import rollout as rollout_rules
-from . import sagemaker, vertex
+from . import rules, sagemaker, vertex
 from .async_options import AsyncOptions
 from .base import SLUG, ConfigModel
 from .names import bucket_name_problems
@@ -25,7 +25,6 @@ from .secrets import split_secrets
 from .vertex import VertexOptions
 
 Cloud = Literal["aws", "gcp"]
-ENV_NAME = aws_facts.ENVIRONMENT_KEY
 MAX_NAME_LENGTH = 32
 
 
@@ -133,9 +132,7 @@ class DeploymentConfig(ConfigModel):
     @field_validator("environment")
     @classmethod
     def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
-        bad = [key for key in value if not ENV_NAME.match(key)]
-        if bad:
-            raise ValueError(f"{bad} are not environment variable names (letters, digits, '_')")
+        rules.env_names(value)
         return value
 
     @field_validator("tags")

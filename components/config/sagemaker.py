@@ -8,11 +8,11 @@ from pydantic import Field, field_validator
 
 from .. import accelerators
 from ..facts import aws as aws_facts
-from ..facts.aws import ECR_IMAGE, IAM_ROLE_ARN, KMS_KEY, KMS_KEY_ARN, S3_URI, SAGEMAKER_NAME
-from . import sagemaker_limits, sagemaker_serving
+from ..facts.aws import IAM_ROLE_ARN, KMS_KEY, KMS_KEY_ARN
+from . import rules, sagemaker_limits, sagemaker_serving
 from .base import ConfigModel
-from .problems import Problem, mismatch
-from .sagemaker_serving import ContainerSpec, MultiModelOptions, VariantSpec
+from .problems import Problem
+from .sagemaker_serving import ContainerSpec, MultiModelOptions, VariantSpec, location_problems
 
 if TYPE_CHECKING:
     from .deployment import DeploymentConfig
@@ -116,9 +116,7 @@ class SageMakerOptions(ConfigModel):
     @field_validator("variant_name")
     @classmethod
     def _variant(cls, value: str) -> str:
-        if not SAGEMAKER_NAME.match(value):
-            raise ValueError(f"'{value}' is not a valid variant name (letters, digits and '-', up to 63 characters)")
-        return value
+        return rules.sagemaker_name(value, "variant name")
 
     @field_validator("kms_key", "artifacts_kms_key")
     @classmethod
@@ -236,23 +234,6 @@ def _instance_type_or_default(deployment: DeploymentConfig) -> str:
         except accelerators.AcceleratorError:
             pass
     return accelerators.DEFAULT_SAGEMAKER_CPU_INSTANCE
-
-
-def location_problems(image: object, artifacts: object) -> list[Problem]:
-    """Image and artifact locations SageMaker cannot use (also run on raw values of a deployment that failed)."""
-    return mismatch(
-        "image",
-        image,
-        ECR_IMAGE,
-        "'{value}' is not an Amazon ECR image URI; SageMaker pulls only from ECR",
-        "push the image to ECR and use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG",
-    ) + mismatch(
-        "artifacts",
-        artifacts,
-        S3_URI,
-        "'{value}' is not an S3 URI ({scheme}); SageMaker loads artifacts from S3",
-        "copy the artifacts to S3 and use s3://BUCKET/KEY/model.tar.gz",
-    )
 
 
 def _catalog_gpu(deployment: DeploymentConfig) -> tuple[str, int] | None:

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from .. import accelerators
 from ..facts import aws as aws_facts
 from ..facts.aws import ECR_IMAGE, S3_URI, ecr_repository
-from .problems import Problem
+from . import rules
+from .problems import Problem, mismatch
 from .sagemaker_variants import ContainerSpec, MultiModelOptions, VariantSpec, parse_multi_model
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ __all__ = [
     "check",
     "gpus_of",
     "instance_type_problems",
+    "location_problems",
     "parse_multi_model",
 ]
 
@@ -83,25 +85,27 @@ def check(deployment: DeploymentConfig, instance_type: str) -> list[Problem]:
     return problems
 
 
+def location_problems(image: object, artifacts: object) -> list[Problem]:
+    """Image and artifact locations SageMaker cannot use (the deployment's, a container's or a variant's; also run
+    on raw values of a deployment that failed)."""
+    return mismatch(
+        "image",
+        image,
+        ECR_IMAGE,
+        "'{value}' is not an Amazon ECR image URI; SageMaker pulls only from ECR",
+        "push the image to ECR and use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG",
+    ) + mismatch(
+        "artifacts",
+        artifacts,
+        S3_URI,
+        "'{value}' is not an S3 URI ({scheme}); SageMaker loads artifacts from S3",
+        "copy the artifacts to S3 and use s3://BUCKET/KEY/model.tar.gz",
+    )
+
+
 def _locations(path: str, image: str | None, artifacts: str | None, multi_model: bool) -> list[Problem]:
-    problems: list[Problem] = []
-    if image is not None and not ECR_IMAGE.match(image):
-        problems.append(
-            Problem(
-                f"{path}.image",
-                f"'{image}' is not an Amazon ECR image URI; SageMaker pulls only from ECR",
-                "push the image to ECR and use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG",
-            )
-        )
-    if artifacts is not None and not S3_URI.match(artifacts):
-        problems.append(
-            Problem(
-                f"{path}.artifacts",
-                f"'{artifacts}' is not an S3 URI; SageMaker loads artifacts from S3",
-                "copy the artifacts to S3 and use s3://BUCKET/KEY/model.tar.gz",
-            )
-        )
-    elif artifacts is not None:
+    problems = [problem.under(path) for problem in location_problems(image, artifacts)]
+    if artifacts is not None and S3_URI.match(artifacts):
         problems += _prefix_problems(f"{path}.artifacts", artifacts, multi_model)
     return problems
 
@@ -193,18 +197,11 @@ def _container_problems(deployment: DeploymentConfig) -> list[Problem]:
                 f"keep at most {MAX_CONTAINERS - 1} entries under sagemaker.containers",
             )
         )
-    seen = {deployment.name: "the deployment's own container"}
+    hostnames = [(c.hostname, f"sagemaker.containers[{i}].hostname") for i, c in enumerate(options.containers)]
+    own = {deployment.name: "the deployment's own container (named after the deployment)"}
+    problems += rules.duplicate_problems(hostnames, "container host name", taken=own)
     for index, container in enumerate(options.containers):
         path = f"sagemaker.containers[{index}]"
-        if container.hostname in seen:
-            problems.append(
-                Problem(
-                    f"{path}.hostname",
-                    f"'{container.hostname}' is already the host name of {seen[container.hostname]}",
-                    "give every container its own host name (the first container is named after the deployment)",
-                )
-            )
-        seen.setdefault(container.hostname, path)
         problems += _locations(path, container.image, container.artifacts, multi_model=False)
     return problems
 
@@ -213,20 +210,14 @@ def _variant_problems(deployment: DeploymentConfig, instance_type: str) -> list[
     options = deployment.sagemaker
     multi_model = options.multi_model is not None
     problems: list[Problem] = []
-    names = {options.variant_name: "sagemaker.variant_name"}
     others = [(f"sagemaker.variants[{i}]", v) for i, v in enumerate(options.variants)]
     if options.shadow is not None:
         others.append(("sagemaker.shadow", options.shadow))
+    primary = {options.variant_name: "sagemaker.variant_name"}
+    problems += rules.duplicate_problems(
+        ((v.name, f"{path}.name") for path, v in others), "variant name", taken=primary
+    )
     for path, variant in others:
-        if variant.name in names:
-            problems.append(
-                Problem(
-                    f"{path}.name",
-                    f"variant name '{variant.name}' is already used by {names[variant.name]}",
-                    "give every variant its own name",
-                )
-            )
-        names.setdefault(variant.name, path)
         problems += _locations(path, variant.image, variant.artifacts, multi_model)
         if variant.instance_type is not None:
             problems += instance_type_problems(f"{path}.instance_type", variant.instance_type)

@@ -9,25 +9,9 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from ..facts import aws as aws_facts
-from ..facts.aws import SAGEMAKER_NAME
+from . import rules
 from .base import ConfigModel
 from .scaling import ScalingConfig
-
-ENV_NAME = aws_facts.ENVIRONMENT_KEY
-
-
-def _name(value: str, what: str) -> str:
-    if not SAGEMAKER_NAME.match(value):
-        raise ValueError(f"'{value}' is not a valid {what} (letters, digits and '-', up to 63 characters)")
-    return value
-
-
-def _env_names(value: dict[str, str] | None) -> dict[str, str] | None:
-    bad = [key for key in value or {} if not ENV_NAME.match(key)]
-    if bad:
-        raise ValueError(f"{bad} are not environment variable names (letters, digits, '_')")
-    return value
 
 
 class ContainerSpec(ConfigModel):
@@ -48,12 +32,13 @@ class ContainerSpec(ConfigModel):
     @field_validator("hostname")
     @classmethod
     def _hostname(cls, value: str) -> str:
-        return _name(value, "container host name")
+        return rules.sagemaker_name(value, "container host name")
 
     @field_validator("environment")
     @classmethod
     def _environment(cls, value: dict[str, str]) -> dict[str, str]:
-        return _env_names(value) or {}
+        rules.env_names(value, clouds=("aws",))
+        return value
 
 
 class MultiModelOptions(ConfigModel):
@@ -100,12 +85,13 @@ class VariantSpec(ConfigModel):
     @field_validator("name")
     @classmethod
     def _variant(cls, value: str) -> str:
-        return _name(value, "variant name")
+        return rules.sagemaker_name(value, "variant name")
 
     @field_validator("environment")
     @classmethod
     def _environment(cls, value: dict[str, str] | None) -> dict[str, str] | None:
-        return _env_names(value)
+        rules.env_names(value, clouds=("aws",))
+        return value
 
     @property
     def own_model(self) -> bool:

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..facts import aws as aws_facts
 from ..facts import gcp as gcp_facts
+from . import rules
 from .base import SLUG, ConfigModel
 from .problems import Problem, raise_if_any
 
@@ -95,8 +96,7 @@ class ScheduledScaling(ConfigModel):
         problems = []
         if self.min is None and self.max is None:
             problems.append(Problem("min", "a schedule must set min, max or both", "add min and/or max"))
-        if self.min is not None and self.max is not None and self.min > self.max:
-            problems.append(Problem("max", f"max ({self.max}) is below min ({self.min})", "raise max or lower min"))
+        problems += rules.bound_problems(self.min, self.max)
         raise_if_any(problems)
         return self
 
@@ -118,13 +118,6 @@ def cron_problem(expression: str) -> str | None:
             f"field), and {both}; e.g. cron(0 8 ? * MON-FRI *) or cron(0 8 1 * ? *)"
         )
     return None
-
-
-def bound_problems(low: object, high: object) -> list[Problem]:
-    """min above max (also run on raw values of a deployment that failed validation)."""
-    if isinstance(low, int) and isinstance(high, int) and low > high:
-        return [Problem("max", f"max ({high}) is below min ({low})", f"set max to at least {low}, or lower min")]
-    return []
 
 
 class ScalingConfig(ConfigModel):
@@ -206,15 +199,7 @@ class ScalingConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> ScalingConfig:
-        problems = []
-        if self.min > self.max:
-            problems.append(
-                Problem(
-                    "max",
-                    f"max ({self.max}) is below min ({self.min})",
-                    f"set max to at least {self.min}, or lower min",
-                )
-            )
+        problems = rules.bound_problems(self.min, self.max)
         if self.autoscaled and self.metric is None:
             problems.append(
                 Problem(
@@ -252,15 +237,8 @@ class ScalingConfig(ConfigModel):
             )
         if self.metric in ("cpu", "gpu") and self.target is not None and self.target > 100:
             problems.append(Problem("target", f"{self.target} is not a percentage", "use a value between 1 and 100"))
-        names = [s.name for s in self.schedules]
-        for index, name in enumerate(names):
-            if name in names[:index]:
-                problems.append(
-                    Problem(
-                        f"schedules[{index}].name",
-                        f"duplicate schedule name '{name}'",
-                        "give each schedule its own name",
-                    )
-                )
+        problems += rules.duplicate_problems(
+            ((s.name, f"schedules[{index}].name") for index, s in enumerate(self.schedules)), "schedule name"
+        )
         raise_if_any(problems)
         return self

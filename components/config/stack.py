@@ -12,8 +12,8 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator, mo
 
 from ..facts.aws import AWS_REGION
 from ..facts.gcp import GCP_PROJECT_ID, GCP_REGION
+from . import rules, sagemaker_limits
 from . import sagemaker as sagemaker_rules
-from . import sagemaker_limits
 from . import vertex as vertex_rules
 from .async_options import SAGEMAKER_ONLY
 from .base import ConfigModel
@@ -21,7 +21,6 @@ from .deployment import DeploymentConfig
 from .names import child_collisions
 from .problems import ConfigError, Problem, ProblemsError, config_error_from_validation, raise_if_any, shown
 from .sagemaker import SageMakerOptions
-from .scaling import bound_problems
 from .vertex import VertexOptions
 from .yaml_reader import read_config
 
@@ -93,18 +92,10 @@ class StackConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _stack_rules(self) -> StackConfig:
-        problems: list[Problem] = []
-        seen: dict[str, int] = {}
+        problems = rules.duplicate_problems(
+            ((d.name, f"deployments[{index}].name") for index, d in enumerate(self.deployments)), "deployment name"
+        )
         for index, deployment in enumerate(self.deployments):
-            if deployment.name in seen:
-                problems.append(
-                    Problem(
-                        f"deployments[{index}].name",
-                        f"'{deployment.name}' is already used by deployments[{seen[deployment.name]}]",
-                        "give every deployment its own name",
-                    )
-                )
-            seen.setdefault(deployment.name, index)
             if deployment.cloud == "aws" and self.aws_region:
                 problems += [
                     p.under(f"deployments[{index}]")
@@ -124,8 +115,8 @@ class StackConfig(ConfigModel):
                 problems.append(Problem(key, "required by the gcp deployments", f"add `{key}: ...` under config"))
         for index, deployment in enumerate(self.deployments):
             if deployment.cloud == "gcp":
-                rules = vertex_rules.region_problems(deployment, self.gcp_region)
-                problems += [p.under(f"deployments[{index}]") for p in rules]
+                found = vertex_rules.region_problems(deployment, self.gcp_region)
+                problems += [p.under(f"deployments[{index}]") for p in found]
         raise_if_any(problems)
         return self
 
@@ -305,30 +296,23 @@ def _order(problem: Problem) -> tuple[int, str]:
 def _raw_problems(deployments: list[Any]) -> list[Problem]:
     """Checks that need only raw values, run when validation failed, so that a deployment with one bad key
     still reports its other problems (duplicate names, locations that do not fit the cloud, min above max)."""
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
+    names = [
+        (raw["name"], f"deployments[{index}].name")
+        for index, raw in enumerate(deployments)
+        if isinstance(raw, Mapping) and isinstance(raw.get("name"), str)
+    ]
+    problems = rules.duplicate_problems(names, "deployment name")
     for index, raw in enumerate(deployments):
         if not isinstance(raw, Mapping):
             continue
         prefix = f"deployments[{index}]"
-        name = raw.get("name")
-        if isinstance(name, str):
-            if name in seen:
-                problems.append(
-                    Problem(
-                        f"{prefix}.name",
-                        f"'{name}' is already used by deployments[{seen[name]}]",
-                        "give every deployment its own name",
-                    )
-                )
-            seen.setdefault(name, index)
-        rules = {"aws": sagemaker_rules, "gcp": vertex_rules}.get(str(raw.get("cloud")))
-        if rules is not None:
-            problems += [p.under(prefix) for p in rules.location_problems(raw.get("image"), raw.get("artifacts"))]
+        cloud_rules = {"aws": sagemaker_rules, "gcp": vertex_rules}.get(str(raw.get("cloud")))
+        if cloud_rules is not None:
+            problems += [p.under(prefix) for p in cloud_rules.location_problems(raw.get("image"), raw.get("artifacts"))]
         scaling = raw.get("scaling")
         if isinstance(scaling, Mapping):
             problems += [
-                p.under(f"{prefix}.scaling") for p in bound_problems(scaling.get("min", 1), scaling.get("max", 1))
+                p.under(f"{prefix}.scaling") for p in rules.bound_problems(scaling.get("min", 1), scaling.get("max", 1))
             ]
     return problems
 

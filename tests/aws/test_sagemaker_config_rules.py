@@ -135,7 +135,7 @@ def test_containers_need_unique_host_names_and_valid_locations():
     ]
     found = problems_of(aws_deployment(sagemaker={"containers": containers, "container_mode": "direct"}))
     assert (
-        "already the host name of the deployment's own container"
+        "container host name 'ranker' is already used by the deployment's own container"
         in found["deployments[0].sagemaker.containers[0].hostname"]
     )
     assert "SageMaker pulls only from ECR" in found["deployments[0].sagemaker.containers[1].image"]

@@ -127,7 +127,7 @@ def test_schedule_min_above_its_max_is_refused():
     schedules = [{"name": "peak", "schedule": "rate(1 day)", "min": 5, "max": 3}]
     found = problems(aws_deployment(scaling={"min": 1, "max": 6, "metric": "cpu", "schedules": schedules}))
     assert found["deployments[0].scaling.schedules[0].max"] == (
-        "deployments[0].scaling.schedules[0].max: max (3) is below min (5). Fix: raise max or lower min"
+        "deployments[0].scaling.schedules[0].max: max (3) is below min (5). Fix: set max to at least 5, or lower min"
     )
 
 

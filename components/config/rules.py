@@ -1,0 +1,73 @@
+"""Validation rules that several stack-file models apply: one helper and one message per rule, shared by every
+caller (environment variable names, min/max, duplicate names). Cloud-specific rules that several keys share live
+beside their cloud: locations and instance types in :mod:`components.config.sagemaker` /
+:mod:`components.config.sagemaker_serving` and :mod:`components.config.vertex`; the values come from
+:mod:`components.facts`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from ..facts import aws as aws_facts
+from ..facts import gcp as gcp_facts
+from .problems import Problem
+
+ENV_NAME_RULES: Mapping[str, re.Pattern[str]] = {
+    "aws": aws_facts.ENVIRONMENT_KEY,
+    "gcp": gcp_facts.ENV_NAME,
+}
+"""The environment variable name pattern of each cloud (botocore ``EnvironmentKey``, aiplatform_v1 ``EnvVar.name``)."""
+
+
+def env_names(value: Mapping[str, str] | None, clouds: Iterable[str] = ("aws", "gcp")) -> None:
+    """Raise ``ValueError`` naming every key of ``value`` that is not an environment variable name on all of
+    ``clouds`` (a pydantic field validator reports it at the key's path)."""
+    patterns = [ENV_NAME_RULES[cloud] for cloud in clouds]
+    bad = [key for key in value or {} if not all(pattern.match(key) for pattern in patterns)]
+    if bad:
+        raise ValueError(
+            f"{bad} are not environment variable names (letters, digits and '_', not starting with a digit)"
+        )
+
+
+def sagemaker_name(value: str, what: str) -> str:
+    """``value`` when it is a SageMaker name (variant names, container host names), else ``ValueError``."""
+    if not aws_facts.SAGEMAKER_NAME.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid {what} (letters, digits and '-', up to {aws_facts.SAGEMAKER_NAME_MAX} "
+            "characters)"
+        )
+    return value
+
+
+def bound_problems(low: object, high: object, low_key: str = "min", high_key: str = "max") -> list[Problem]:
+    """``high_key`` below ``low_key`` (both ints; a missing bound or a value of another type is checked elsewhere,
+    so this also runs on raw values of a deployment that failed validation)."""
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        return [
+            Problem(
+                high_key,
+                f"{high_key} ({high}) is below {low_key} ({low})",
+                f"set {high_key} to at least {low}, or lower {low_key}",
+            )
+        ]
+    return []
+
+
+def duplicate_problems(
+    entries: Iterable[tuple[str, str]], what: str, taken: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Each ``(name, key path)`` of ``entries`` whose name an earlier entry (or ``taken``: name -> who holds it)
+    already uses; ``what`` names the kind of name (``deployment name``, ``container host name``...)."""
+    owners = dict(taken or {})
+    problems: list[Problem] = []
+    for name, path in entries:
+        if name in owners:
+            problems.append(
+                Problem(
+                    path, f"{what} '{name}' is already used by {owners[name]}", f"rename it: each {what} must be unique"
+                )
+            )
+        owners.setdefault(name, path.rsplit(".", 1)[0] if "." in path else path)
+    return problems
