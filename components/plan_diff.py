@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .facts.resource_types import RESOURCE_TYPES, replacing_properties
+from .facts.resource_types import RESOURCE_TYPES, reference_property, replacing_properties
 
 COMPARED_OPTIONS = (
     "protect",
@@ -37,15 +37,6 @@ LEGACY_RECORDED_OPTIONS = ("protect", "retainOnDelete", "deleteBeforeReplace", "
 
 REGION_KEYS = {"aws": "aws:region", "gcp": "gcp:region"}
 """Provider config key holding the region of each cloud's resources (in the plan's ``provider_config``)."""
-
-REFERENCES: dict[tuple[str, str], str] = {
-    (
-        "aws:sagemaker/endpoint:Endpoint",
-        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-    ): "endpointConfigName",
-}
-"""``(dependent type, dependency type) -> input`` through which the dependent names its dependency; when that input
-is in the dependent's ``ignoreChanges``, a replacement of the dependency does not update the dependent."""
 
 
 @dataclass(frozen=True)
@@ -286,7 +277,9 @@ def _propagate_replacements(diffs: dict[str, ResourceDiff], resources: Mapping[s
                 continue
             reason = f"{diffs[replaced].name} is replaced"
             current = diffs.get(urn)
-            through = REFERENCES.get((resource["type"], diffs[replaced].type))
+            # the input through which the dependent names the replaced resource (a fact of its type): when it is
+            # in the dependent's ignoreChanges, the replacement does not update the dependent
+            through = reference_property(resource["type"], diffs[replaced].type)
             if through and is_ignored(through, (resource.get("options") or {}).get("ignoreChanges") or []):
                 continue
             entry = RESOURCE_TYPES.get(resource["type"])

@@ -17,7 +17,7 @@ This module imports nothing heavy: the policy pack's own virtualenv imports it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from . import endpoint_updates, gcp
@@ -26,6 +26,7 @@ __all__ = [
     "RESOURCE_TYPES",
     "TAG_PROPERTIES",
     "ResourceType",
+    "reference_property",
     "replacing_properties",
     "resource_type",
 ]
@@ -49,6 +50,9 @@ class ResourceType:
         regional: the resource lives in one region: a change of the provider's region replaces it.
         retention: flattened input paths (``[*]`` for any list index) whose lowering expires stored data sooner.
         force_destroy: the boolean input that, when true, lets a delete remove a non-empty bucket with its contents.
+        references: dependency type token -> the input property through which a resource of this type names a
+            resource of that type (a replaced dependency gets a new name, so the input changes: an update, unless the
+            property is in the dependent's ``ignoreChanges``). The source of each is the provider's input property.
         retired_after_rollover: declared with ``retainOnDelete`` so that Pulumi never deletes the one still in
             use after a rolled-back update; the SageMaker endpoint lifecycle deletes the replaced one itself once a
             roll-over is verified (``components.aws.endpoint_lifecycle``), so a replacement leaves nothing behind.
@@ -66,6 +70,7 @@ class ResourceType:
     retention: tuple[str, ...] = ()
     force_destroy: str | None = None
     retired_after_rollover: bool = False
+    references: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     source: str = ""
 
 
@@ -97,6 +102,11 @@ _ENTRIES: tuple[ResourceType, ...] = (
         replace_on=frozenset({"name", "deploymentConfig"}),
         serves_traffic=True,  # a new endpoint has a new name, hence a new invoke URL
         auto_name="name",
+        # pulumi-aws aws.sagemaker.Endpoint input endpointConfigName ("The name of the endpoint configuration to
+        # use", https://www.pulumi.com/registry/packages/aws/api-docs/sagemaker/endpoint/#endpointconfigname)
+        references=MappingProxyType(
+            {"aws:sagemaker/endpointConfiguration:EndpointConfiguration": "endpointConfigName"}
+        ),
         source=_TF_AWS + "sagemaker/endpoint.go",
     ),
     # ------------------------------------------------------------------------------- Application Auto Scaling
@@ -298,6 +308,13 @@ RESOURCE_TYPES: Mapping[str, ResourceType] = MappingProxyType({entry.token: entr
 def resource_type(token: str) -> ResourceType | None:
     """The facts of a custom resource type, or ``None`` when ml-serving does not know the type."""
     return RESOURCE_TYPES.get(token)
+
+
+def reference_property(dependent: str, dependency: str) -> str | None:
+    """The input property through which a resource of type ``dependent`` names its ``dependency`` (a type token),
+    or ``None`` when ml-serving records no such reference (:attr:`ResourceType.references`)."""
+    entry = RESOURCE_TYPES.get(dependent)
+    return entry.references.get(dependency) if entry is not None else None
 
 
 def replacing_properties(token: str, changed: Iterable[str]) -> list[str]:

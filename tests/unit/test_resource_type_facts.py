@@ -108,3 +108,46 @@ def test_the_plan_diff_does_not_import_the_vertex_provider_or_a_cloud_sdk():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_endpoint_names_its_configuration_through_endpoint_config_name():
+    from components.facts.resource_types import reference_property
+
+    # pulumi-aws aws.sagemaker.Endpoint input `endpointConfigName`
+    assert (
+        reference_property(
+            "aws:sagemaker/endpoint:Endpoint", "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+        )
+        == "endpointConfigName"
+    )
+    assert reference_property("aws:sagemaker/endpoint:Endpoint", "aws:sagemaker/model:Model") is None
+    assert reference_property("unknown:type", "aws:sagemaker/model:Model") is None
+
+
+def test_every_reference_is_an_input_of_the_dependent_in_the_plans():
+    references = {
+        (token, dependency, prop)
+        for token, entry in RESOURCE_TYPES.items()
+        for dependency, prop in entry.references.items()
+    }
+    assert references == {
+        (
+            "aws:sagemaker/endpoint:Endpoint",
+            "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+            "endpointConfigName",
+        )
+    }
+    for path in SNAPSHOTS:
+        resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
+        for token, dependency, prop in references:
+            dependents = [r for r in resources if r["type"] == token]
+            for resource in dependents:
+                assert prop in resource["inputs"], (path.name, resource["name"], prop)
+            assert dependency in RESOURCE_TYPES
+
+
+def test_the_plan_diff_keeps_no_table_of_references():
+    from components import plan_diff
+
+    assert not hasattr(plan_diff, "REFERENCES")
+    assert "endpointConfigName" not in (REPO / "components" / "plan_diff.py").read_text(encoding="utf-8")
