@@ -15,11 +15,12 @@ import json
 import runpy
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from google.protobuf import struct_pb2
@@ -40,7 +41,7 @@ __all__ = [
     "STACK_TYPE",
     "CloudLikeMocks",
     "DeclaredResource",
-    "Plan",
+    "DeclaredStack",
     "RecordingMonitor",
     "config_for_engine",
     "run_main",
@@ -86,8 +87,12 @@ class DeclaredResource:
 
 
 @dataclass
-class Plan:
-    """Everything a program declared under the mock runtime: resources (sorted by URN) and stack outputs."""
+class DeclaredStack:
+    """Everything a program declared under the mock runtime: resources (sorted by URN) and stack outputs.
+
+    The record the offline plan (``python -m components.plan``) prints and the tests inspect; formerly named
+    ``Plan``, which stays importable as a deprecated alias (with a ``DeprecationWarning``).
+    """
 
     stack: str
     resources: list[DeclaredResource]
@@ -286,7 +291,7 @@ def run_program(
     stack: str,
     config: Mapping[str, Any],
     project: str = "ml-serving",
-) -> Plan:
+) -> DeclaredStack:
     """Run ``program`` under the mock runtime and return what it declared.
 
     Args:
@@ -339,10 +344,12 @@ def run_program(
     resources = [DeclaredResource(stack_urn, STACK_TYPE, f"{project}-{stack}", None, {}, custom=False)]
     resources += sorted(monitor.declared, key=lambda r: r.urn)
     provider_config = {"aws:region": mocks.region, "gcp:project": mocks.gcp_project, "gcp:region": mocks.gcp_region}
-    return Plan(stack=stack, resources=resources, outputs=_plain(resolved), provider_config=provider_config)
+    return DeclaredStack(stack=stack, resources=resources, outputs=_plain(resolved), provider_config=provider_config)
 
 
-def run_main(program_dir: str | Path, *, stack: str, config: Mapping[str, Any], project: str = "ml-serving") -> Plan:
+def run_main(
+    program_dir: str | Path, *, stack: str, config: Mapping[str, Any], project: str = "ml-serving"
+) -> DeclaredStack:
     """Run a Pulumi project's ``__main__.py`` (in ``program_dir``) under the mock runtime."""
     directory = Path(program_dir).resolve()
     entry = directory / "__main__.py"
@@ -355,3 +362,21 @@ def run_main(program_dir: str | Path, *, stack: str, config: Mapping[str, Any], 
             sys.path.remove(str(directory))
 
     return run_program(program, stack=stack, config=config, project=project)
+
+
+if TYPE_CHECKING:
+    Plan = DeclaredStack
+    """Deprecated name of :class:`DeclaredStack`."""
+else:
+
+    def __getattr__(name: str) -> Any:
+        """``Plan``: the deprecated name of :class:`DeclaredStack` (importers keep working, with a warning). Type
+        checkers see a plain alias, so that they still report unknown names of this module."""
+        if name == "Plan":
+            warnings.warn(
+                "components.mock_runtime.Plan is deprecated: use components.mock_runtime.DeclaredStack",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return DeclaredStack
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .config import NAMESPACE, ConfigError, load_stack_config, read_stack_file, stack_name_of
-from .mock_runtime import Plan, run_main
+from .mock_runtime import DeclaredStack, run_main
 
 if TYPE_CHECKING:
     from .plan_diff import PlanDiff
@@ -48,7 +48,7 @@ def project_settings(project_dir: Path) -> tuple[str, Path]:
     return str(document.get("name", "ml-serving")), project_dir / str(document.get("stackConfigDir", "."))
 
 
-def plan_stack_file(config_file: Path, project_dir: Path) -> Plan:
+def plan_stack_file(config_file: Path, project_dir: Path) -> DeclaredStack:
     """Validate ``config_file`` and run the project's program against it under the mock runtime."""
     project, _ = project_settings(project_dir)
     stack = stack_name_of(config_file)
@@ -58,7 +58,7 @@ def plan_stack_file(config_file: Path, project_dir: Path) -> Plan:
     return run_main(project_dir, stack=stack, config=values, project=project)
 
 
-def render_tree(plan: Plan) -> str:
+def render_tree(plan: DeclaredStack) -> str:
     """The plan as an indented tree: ``+ type name`` per resource, key inputs underneath."""
     children: dict[str | None, list[Any]] = {}
     for resource in plan.resources:

@@ -9,14 +9,14 @@ import pytest
 from builders import REPO, aws_deployment
 
 from components.config import DeploymentConfig
-from components.mock_runtime import Plan, run_main
+from components.mock_runtime import DeclaredStack, run_main
 
 
 @pytest.fixture
-def run_stack() -> Callable[..., Plan]:
+def run_stack() -> Callable[..., DeclaredStack]:
     """Run this repository's ``__main__.py`` under the mock runtime for the given config values."""
 
-    def run(values: dict[str, Any], stack: str = "test") -> Plan:
+    def run(values: dict[str, Any], stack: str = "test") -> DeclaredStack:
         return run_main(REPO, stack=stack, config=values)
 
     return run

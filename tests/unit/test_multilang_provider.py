@@ -32,7 +32,7 @@ from google.protobuf import empty_pb2
 import components
 import components.multilang as multilang
 from components.config.scaling import Metric
-from components.mock_runtime import STACK_TYPE, Plan, run_main, run_program
+from components.mock_runtime import STACK_TYPE, DeclaredStack, run_main, run_program
 from components.multilang_table import arguments_of, deployment_of
 
 # components.multilang is imported above: only then may pulumi.provider be imported (see share_rpc_status).
@@ -217,7 +217,7 @@ def declare(args: dict[str, Any], name: str = "ranker") -> Callable[[], None]:
     return program
 
 
-def descendants(plan: Plan, root_type: str) -> set[tuple[str, str, str]]:
+def descendants(plan: DeclaredStack, root_type: str) -> set[tuple[str, str, str]]:
     """(type, name, inputs) of every resource below the single ``root_type`` component, that component included."""
     root = plan.one(root_type)
     below = [r for r in plan.resources if r.urn == root.urn or root.urn.split("::")[2] in r.urn.split("::")[2]]
@@ -225,12 +225,12 @@ def descendants(plan: Plan, root_type: str) -> set[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def aws_plan() -> Plan:
+def aws_plan() -> DeclaredStack:
     return run_program(declare(AWS_ARGS), stack="test", config=BASE_CONFIG)
 
 
 @pytest.fixture(scope="module")
-def gcp_plan() -> Plan:
+def gcp_plan() -> DeclaredStack:
     return run_program(declare(GCP_ARGS, name="reranker"), stack="test", config=BASE_CONFIG)
 
 

@@ -1,5 +1,6 @@
 """The shared mock runtime runs the real program and records what a reviewer would read in a preview."""
 
+import pytest
 from builders import aws_deployment, stack_values
 
 
@@ -42,3 +43,14 @@ def test_secrets_show_as_secret_and_options_are_recorded():
         "dependsOn": ["urn:pulumi:test::ml-serving::aws:s3/bucket:Bucket::b"],
         "ignoreChanges": ["tags"],
     }
+
+
+def test_the_old_name_of_the_declared_stack_record_still_imports_with_a_warning():
+    import components.mock_runtime as mock_runtime
+
+    with pytest.warns(DeprecationWarning, match="use components.mock_runtime.DeclaredStack"):
+        from components.mock_runtime import Plan
+    assert Plan is mock_runtime.DeclaredStack
+    assert "Plan" not in mock_runtime.__all__ and "DeclaredStack" in mock_runtime.__all__
+    with pytest.raises(AttributeError):
+        mock_runtime.Unknown  # noqa: B018
