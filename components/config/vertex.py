@@ -27,10 +27,19 @@ class VertexOptions(ConfigModel):
     """Options that exist only on Vertex AI (key `vertex:` of a deployment)."""
 
     predict_route: str = Field(
-        "/predict", description="HTTP path of the container's prediction route, default `/predict`."
+        facts.DEFAULT_PREDICT_ROUTE,
+        description=f"HTTP path of the container's prediction route, default `{facts.DEFAULT_PREDICT_ROUTE}`.",
     )
-    health_route: str = Field("/health", description="HTTP path of the container's health route, default `/health`.")
-    port: int = Field(8080, ge=1, le=65535, description="Port the container listens on, default 8080.")
+    health_route: str = Field(
+        facts.DEFAULT_HEALTH_ROUTE,
+        description=f"HTTP path of the container's health route, default `{facts.DEFAULT_HEALTH_ROUTE}`.",
+    )
+    port: int = Field(
+        facts.DEFAULT_PORT,
+        ge=facts.PORT_RANGE[0],
+        le=facts.PORT_RANGE[1],
+        description=f"Port the container listens on, default {facts.DEFAULT_PORT}.",
+    )
     kms_key: str | None = Field(
         None,
         description="Customer-managed encryption key (projects/P/locations/L/keyRings/R/cryptoKeys/K, in `gcp:region`) of the endpoint, the uploaded model and the output bucket, default none.",

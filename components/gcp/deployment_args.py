@@ -86,7 +86,7 @@ class VertexModelDeploymentArgs:
     """``aiplatform_v1.AcceleratorType`` name (``NVIDIA_L4``, ``NVIDIA_TESLA_T4``...) or ``None``. Replaces."""
     accelerator_count: pulumi.Input[int] = 0
     """Accelerators per replica; at least 1 when ``accelerator_type`` is set. Default ``0``. Replaces."""
-    min_replicas: pulumi.Input[int] = 1
+    min_replicas: pulumi.Input[int] = facts.MIN_REPLICAS
     """Minimum number of replicas (>= 1). Default ``1``; updated in place."""
     max_replicas: pulumi.Input[int] = 1
     """Maximum number of replicas (>= ``min_replicas``). Default ``1``; updated in place."""

@@ -21,7 +21,6 @@ from google.cloud import aiplatform_v1
 from ..facts import gcp as facts
 from ..tags import label_value
 from .deployment_args import (
-    DEFAULTS,
     DEPLOYMENT_KEY_LABEL,
     INSTANCE_LABEL,
     NAME_LABEL,
@@ -101,16 +100,17 @@ class DeploymentSpec:
 
     @classmethod
     def from_props(cls, props: Mapping[str, Any], *, strict: bool = True) -> DeploymentSpec:
-        """Resolve a property dict: new inputs (``strict``: invalid ones raise ``ValueError``) or prior state."""
+        """Resolve a property dict: new inputs (``strict``: invalid ones raise ``ValueError``) or prior state.
+
+        Only copies and converts: every default (of a direct user's omitted input, or of a key a 0.1.0 state lacks)
+        is applied once, by :func:`components.gcp.deployment_args.canonical_inputs`; the component sends every
+        value resolved by :func:`components.resolve.gcp.resolve_vertex`, so none of those defaults applies to it.
+        """
         failures = validate_inputs(props) if strict else []
         if failures:
             raise ValueError("invalid VertexModelDeployment inputs: " + "; ".join(r for _, r in failures))
         inputs = canonical_inputs(props, state=not strict)
-
-        def get(key: str) -> Any:
-            value = inputs.get(key)
-            return DEFAULTS.get(key) if value is None else value
-
+        get = inputs.__getitem__
         accelerator = opt_str(inputs.get("accelerator_type"))
         metric = opt_str(inputs.get("metric"))
         target = inputs.get("target")
@@ -132,9 +132,7 @@ class DeploymentSpec:
             min_replicas=as_int(get("min_replicas"), "min_replicas"),
             max_replicas=as_int(get("max_replicas"), "max_replicas"),
             metric=metric,
-            target=(as_int(target, "target") if target is not None else facts.DEFAULT_METRIC_TARGET)
-            if metric
-            else None,
+            target=as_int(target, "target") if metric else None,
             autoscaling_metric_specs=specs_of(inputs.get("autoscaling_metric_specs")),
             service_account=opt_str(inputs.get("service_account")),
             kms_key_name=opt_str(inputs.get("kms_key_name")),
