@@ -2,18 +2,24 @@
 
 The literals below were captured from the 0.1.0 code (commit ee52222) creating a deployment against the fake
 server: the provider as ``pulumi.dynamic`` serialised it, the resource's outputs, and the fake's model and endpoint.
+The endpoint id is what 0.1.0 deployments have: pulumi-gcp's auto-name of the ``AiEndpoint`` the component declares
+as ``{deployment}-endpoint``, i.e. ``sentiment-endpoint-`` + 7 random lowercase hex characters (model and deployed
+model ids are Vertex's numeric ones). The deployment key (a hash that includes the endpoint) was computed for that
+endpoint with the 0.1.0 code (``DeploymentSpec.deployment_key`` at ee52222).
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import re
 from typing import Any
 
 import dill
 import pytest
 from google.auth.credentials import AnonymousCredentials
 
+from components.facts import gcp as facts
 from components.gcp.model_deployment import VertexModelDeploymentProvider
 from tests.fakes.vertex_server import FakeVertexServer
 
@@ -28,16 +34,19 @@ def deserialize_provider(serialised: str) -> Any:
     return dill.loads(base64.b64decode(serialised))
 
 
-ID_0_1_0 = "projects/fake-project/locations/us-central1/endpoints/4242424242/deployedModels/7000000000000000003"
+ENDPOINT_ID_0_1_0 = "sentiment-endpoint-3f9a1c2"
+ID_0_1_0 = (
+    f"projects/fake-project/locations/us-central1/endpoints/{ENDPOINT_ID_0_1_0}/deployedModels/7000000000000000003"
+)
 STATE_0_1_0: dict[str, Any] = {
     "accelerator_count": 1,
     "accelerator_type": "NVIDIA_L4",
     "api_endpoint": "API",
     "artifact_uri": "gs://fake-bucket/sentiment/1",
     "deployed_model_id": "7000000000000000003",
-    "deployment_key": "fa464339010ad44fa44cc1b43fcd602496a85527",
+    "deployment_key": "c9dceaae57b143026b8251faac0113d7607c2f43",
     "display_name": "sentiment-prod",
-    "endpoint": "projects/fake-project/locations/us-central1/endpoints/4242424242",
+    "endpoint": f"projects/fake-project/locations/us-central1/endpoints/{ENDPOINT_ID_0_1_0}",
     "env": {"MODEL_NAME": "sentiment"},
     "health_route": "/health",
     "image_uri": "us-docker.pkg.dev/fake-project/serving/sentiment:1",
@@ -66,7 +75,7 @@ MODEL_0_1_0: dict[str, Any] = {
         "predictRoute": "/predict",
         "healthRoute": "/health",
     },
-    "labels": {"team": "ml", "ml_serving_deployment_key": "fa464339010ad44fa44cc1b43fcd602496a85527"},
+    "labels": {"team": "ml", "ml_serving_deployment_key": "c9dceaae57b143026b8251faac0113d7607c2f43"},
     "artifactUri": "gs://fake-bucket/sentiment/1",
     "name": "projects/123456789012/locations/us-central1/models/9000000000000000001",
     "versionId": "1",
@@ -75,7 +84,7 @@ MODEL_0_1_0: dict[str, Any] = {
     "updateTime": "2025-01-01T00:00:00Z",
     "deployedModels": [
         {
-            "endpoint": "projects/123456789012/locations/us-central1/endpoints/4242424242",
+            "endpoint": f"projects/123456789012/locations/us-central1/endpoints/{ENDPOINT_ID_0_1_0}",
             "deployedModelId": "7000000000000000003",
         }
     ],
@@ -101,10 +110,10 @@ DEPLOYED_0_1_0: dict[str, Any] = {
 @pytest.fixture
 def old_world(vertex_server: FakeVertexServer) -> dict[str, Any]:
     """The fake holding what 0.1.0 created; returns the 0.1.0 state pointed at the fake."""
-    endpoint = vertex_server.add_endpoint("4242424242")
+    endpoint = vertex_server.add_endpoint(ENDPOINT_ID_0_1_0)
     with vertex_server.lock:
         vertex_server.models["9000000000000000001"] = copy.deepcopy(MODEL_0_1_0)
-        state = vertex_server.endpoints["4242424242"]
+        state = vertex_server.endpoints[ENDPOINT_ID_0_1_0]
         state["deployedModels"] = [copy.deepcopy(DEPLOYED_0_1_0)]
         state["trafficSplit"] = {"7000000000000000003": 100}
     assert endpoint == STATE_0_1_0["endpoint"]
@@ -120,6 +129,14 @@ def new_inputs(state: dict[str, Any], **changes: Any) -> dict[str, Any]:
     result = provider.check({}, {**inputs, **changes})
     assert result.failures == []
     return result.inputs
+
+
+def test_the_0_1_0_endpoint_id_is_an_auto_name_vertex_accepts() -> None:
+    # pulumi auto-name of the logical name `sentiment-endpoint`; CreateEndpointRequest.endpoint_id: a lowercase
+    # letter first, [a-z0-9-], at most 63 characters (or up to 9 digits, which an auto-name never is)
+    assert re.fullmatch(r"sentiment-endpoint-[0-9a-f]{7}", ENDPOINT_ID_0_1_0)
+    assert facts.ENDPOINT_ID.match(ENDPOINT_ID_0_1_0)
+    assert STATE_0_1_0["endpoint"].rsplit("/", 1)[-1] == ENDPOINT_ID_0_1_0
 
 
 def test_the_0_1_0_serialised_provider_loads_as_the_new_class() -> None:
@@ -190,7 +207,7 @@ def test_0_1_0_collision_never_deletes_a_model_still_serving(
 ) -> None:
     """0.1.0 could leave two states on one model (the revert bug); deleting the stale one keeps the model."""
     with vertex_server.lock:
-        endpoint = vertex_server.endpoints["4242424242"]
+        endpoint = vertex_server.endpoints[ENDPOINT_ID_0_1_0]
         live = {**copy.deepcopy(DEPLOYED_0_1_0), "id": "7000000000000000099"}
         endpoint["deployedModels"].append(live)
         endpoint["trafficSplit"] = {"7000000000000000003": 0, "7000000000000000099": 100}
