@@ -24,7 +24,7 @@ import pulumi_aws as aws
 from ..facts import aws as facts
 from ..resolve.aws import ResolvedScaling
 from .alarms import StrInput, declare_alarm, has_backlog_without_capacity_alarm
-from .autoscaling import metric_specification
+from .autoscaling import target_tracking_configuration
 from .provider_inputs import provider_inputs
 
 
@@ -32,13 +32,7 @@ def backlog_target_tracking_configuration(scaling: ResolvedScaling, endpoint_nam
     """``TargetTrackingScalingPolicyConfiguration`` keeping queued requests per instance at the target."""
     if scaling.metric != "backlog" or scaling.target_value is None:
         raise ValueError("backlog scaling needs scaling.metric backlog and a target")
-    return {
-        "TargetValue": scaling.target_value,
-        "ScaleInCooldown": scaling.scale_in_cooldown,
-        "ScaleOutCooldown": scaling.scale_out_cooldown,
-        "DisableScaleIn": scaling.disable_scale_in,
-        **metric_specification("backlog", endpoint_name, ""),
-    }
+    return target_tracking_configuration(scaling, endpoint_name, "")  # the backlog metric has no variant dimension
 
 
 def scale_out_from_zero_configuration(scaling: ResolvedScaling) -> dict[str, Any]:
