@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..facts import aws as aws_facts
 from ..facts import gcp as gcp_facts
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from .deployment import DeploymentConfig
 
 ENV_NAME_RULES: Mapping[str, re.Pattern[str]] = {
     "aws": aws_facts.ENVIRONMENT_KEY,
@@ -70,4 +75,46 @@ def duplicate_problems(
                 )
             )
         owners.setdefault(name, path.rsplit(".", 1)[0] if "." in path else path)
+    return problems
+
+
+@dataclass(frozen=True)
+class _CloudKeys:
+    label: str
+    article: str
+    options: str
+    machine_key: str
+    machine_example: str
+
+
+_CLOUD_KEYS = {
+    "aws": _CloudKeys("SageMaker", "an", "sagemaker", "instance_type", "ml.g5.xlarge"),
+    "gcp": _CloudKeys("Vertex AI", "a", "vertex", "machine_type", "g2-standard-8"),
+}
+
+
+def other_cloud_problems(deployment: DeploymentConfig) -> list[Problem]:
+    """The other cloud's options block or machine key on ``deployment`` (``vertex:`` / ``machine_type`` on aws,
+    ``sagemaker:`` / ``instance_type`` on gcp)."""
+    cloud = deployment.cloud
+    own = _CLOUD_KEYS[cloud]
+    other_cloud = "gcp" if cloud == "aws" else "aws"
+    other = _CLOUD_KEYS[other_cloud]
+    problems: list[Problem] = []
+    if other.options in deployment.model_fields_set:
+        problems.append(
+            Problem(
+                other.options,
+                f"{other.label} options on {own.article} {cloud} deployment",
+                f"move them under `{own.options}:` or set cloud: {other_cloud}",
+            )
+        )
+    if getattr(deployment, other.machine_key) is not None:
+        problems.append(
+            Problem(
+                other.machine_key,
+                f"{other.machine_key} is the {other.label} key",
+                f"use {own.machine_key} (e.g. {own.machine_example}) on {cloud}",
+            )
+        )
     return problems

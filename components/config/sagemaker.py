@@ -140,23 +140,7 @@ class SageMakerOptions(ConfigModel):
 
 def check(deployment: DeploymentConfig) -> list[Problem]:
     """Everything that makes ``deployment`` impossible on SageMaker, with paths relative to the deployment."""
-    problems: list[Problem] = []
-    if "vertex" in deployment.model_fields_set:
-        problems.append(
-            Problem(
-                "vertex",
-                "Vertex AI options on an aws deployment",
-                "move them under `sagemaker:` or set cloud: gcp",
-            )
-        )
-    if deployment.machine_type is not None:
-        problems.append(
-            Problem(
-                "machine_type",
-                "machine_type is the Vertex AI key",
-                "use instance_type (e.g. ml.g5.xlarge) on aws",
-            )
-        )
+    problems = rules.other_cloud_problems(deployment)
     problems += location_problems(deployment.image, deployment.artifacts)
     problems += _instance_problems(deployment)
     scaling = deployment.scaling

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from .. import accelerators
 from ..facts import gcp as facts
+from . import rules
 from .base import ConfigModel
 from .problems import Problem, mismatch
 
@@ -81,23 +82,7 @@ class VertexOptions(ConfigModel):
 
 def check(deployment: DeploymentConfig) -> list[Problem]:
     """Everything that makes ``deployment`` impossible on Vertex AI, with paths relative to the deployment."""
-    problems: list[Problem] = []
-    if "sagemaker" in deployment.model_fields_set:
-        problems.append(
-            Problem(
-                "sagemaker",
-                "SageMaker options on a gcp deployment",
-                "move them under `vertex:` or set cloud: aws",
-            )
-        )
-    if deployment.instance_type is not None:
-        problems.append(
-            Problem(
-                "instance_type",
-                "instance_type is the SageMaker key",
-                "use machine_type (e.g. g2-standard-8) on gcp",
-            )
-        )
+    problems = rules.other_cloud_problems(deployment)
     problems += location_problems(deployment.image, deployment.artifacts)
     problems += _machine_problems(deployment)
     problems += _scaling_problems(deployment)

@@ -120,3 +120,26 @@ def test_each_rule_message_is_written_in_one_module(message: str) -> None:
         if message in path.read_text(encoding="utf-8")
     ]
     assert len(modules) == 1, modules
+
+
+def test_the_other_cloud_s_keys_are_refused_by_one_rule_on_both_clouds():
+    found = problems_of(
+        aws_deployment(machine_type="g2-standard-8", vertex={"port": 9000}),
+        gcp_deployment(instance_type="ml.g5.xlarge", sagemaker={"variant_name": "main"}),
+    )
+    assert found["deployments[0].vertex"] == (
+        "deployments[0].vertex: Vertex AI options on an aws deployment. Fix: move them under `sagemaker:` or set "
+        "cloud: gcp"
+    )
+    assert found["deployments[0].machine_type"] == (
+        "deployments[0].machine_type: machine_type is the Vertex AI key. Fix: use instance_type (e.g. ml.g5.xlarge) "
+        "on aws"
+    )
+    assert found["deployments[1].sagemaker"] == (
+        "deployments[1].sagemaker: SageMaker options on a gcp deployment. Fix: move them under `vertex:` or set "
+        "cloud: aws"
+    )
+    assert found["deployments[1].instance_type"] == (
+        "deployments[1].instance_type: instance_type is the SageMaker key. Fix: use machine_type (e.g. "
+        "g2-standard-8) on gcp"
+    )
