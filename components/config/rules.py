@@ -1,5 +1,6 @@
 """Validation rules that several stack-file models apply: one helper and one message per rule, shared by every
-caller (environment variable names, min/max, duplicate names). Cloud-specific rules that several keys share live
+caller (environment variable names, SageMaker names, GCP labels, min/max, duplicate names, the other cloud's keys);
+the Vertex model-deployment resource's own input checks (for its direct users) share them too. Cloud-specific rules that several keys share live
 beside their cloud: locations and instance types in :mod:`components.config.sagemaker` /
 :mod:`components.config.sagemaker_serving` and :mod:`components.config.vertex`; the values come from
 :mod:`components.facts`."""
@@ -25,15 +26,28 @@ ENV_NAME_RULES: Mapping[str, re.Pattern[str]] = {
 """The environment variable name pattern of each cloud (botocore ``EnvironmentKey``, aiplatform_v1 ``EnvVar.name``)."""
 
 
-def env_names(value: Mapping[str, str] | None, clouds: Iterable[str] = ("aws", "gcp")) -> None:
-    """Raise ``ValueError`` naming every key of ``value`` that is not an environment variable name on all of
-    ``clouds`` (a pydantic field validator reports it at the key's path)."""
+def env_name_problem(names: Iterable[str], clouds: Iterable[str] = ("aws", "gcp")) -> str | None:
+    """What is wrong with ``names`` as environment variable names on all of ``clouds`` (None: nothing)."""
     patterns = [ENV_NAME_RULES[cloud] for cloud in clouds]
-    bad = [key for key in value or {} if not all(pattern.match(key) for pattern in patterns)]
+    bad = [name for name in names if not all(pattern.match(name) for pattern in patterns)]
     if bad:
-        raise ValueError(
-            f"{bad} are not environment variable names (letters, digits and '_', not starting with a digit)"
-        )
+        return f"{bad} are not environment variable names (letters, digits and '_', not starting with a digit)"
+    return None
+
+
+def env_names(value: Mapping[str, str] | None, clouds: Iterable[str] = ("aws", "gcp")) -> None:
+    """Raise ``ValueError`` (:func:`env_name_problem`) when a key of ``value`` is not an environment variable name
+    (a pydantic field validator reports it at the key's path)."""
+    problem = env_name_problem(value or {}, clouds)
+    if problem:
+        raise ValueError(problem)
+
+
+def label_problem(key: str, value: str) -> str | None:
+    """What makes ``key: value`` an invalid GCP label (None: a valid one), from the facts' label rules."""
+    if gcp_facts.LABEL_KEY.match(key) and gcp_facts.LABEL_VALUE.match(value):
+        return None
+    return f"'{key}: {value}' cannot be a GCP label (lowercase letters, digits, '_' and '-', up to 63 characters)"
 
 
 def sagemaker_name(value: str, what: str) -> str:

@@ -88,14 +88,9 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
     problems += _scaling_problems(deployment)
     problems += _endpoint_problems(deployment)
     for key, value in deployment.tags.items():
-        if not facts.LABEL_KEY.match(key) or not facts.LABEL_VALUE.match(value):
-            problems.append(
-                Problem(
-                    f"tags.{key}",
-                    f"'{key}: {value}' cannot be a GCP label (lowercase letters, digits, '_' and '-', up to 63 characters)",
-                    "rename the tag or lowercase its value",
-                )
-            )
+        label = rules.label_problem(key, value)
+        if label:
+            problems.append(Problem(f"tags.{key}", label, "rename the tag or lowercase its value"))
     room = facts.MAX_LABELS - STANDARD_LABELS - PROVIDER_LABELS
     extra = [key for key in deployment.tags if key not in ("project", "stack", "deployment", "managed-by")]
     if len(extra) > room:

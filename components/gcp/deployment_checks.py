@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..config import rules
 from ..facts import gcp as facts
 from .deployment_args import (
     DEFAULTS,
@@ -61,8 +62,9 @@ def validate_inputs(props: Mapping[str, Any]) -> list[tuple[str, str]]:
         failures.append(("port", f"port must be between {low} and {high}"))
     if "min_replicas" in ints and ints["min_replicas"] < 1:
         failures.append(("min_replicas", "min_replicas must be at least 1"))
-    if "min_replicas" in ints and "max_replicas" in ints and ints["max_replicas"] < ints["min_replicas"]:
-        failures.append(("max_replicas", "max_replicas must be greater than or equal to min_replicas"))
+    if "min_replicas" in ints and "max_replicas" in ints:
+        bounds = rules.bound_problems(ints["min_replicas"], ints["max_replicas"], "min_replicas", "max_replicas")
+        failures += [(problem.path, problem.message) for problem in bounds]
     for key in ("predict_route", "health_route"):
         if known(key) and not str(get(key)).startswith("/"):
             failures.append((key, f"{key} must be an absolute HTTP path starting with '/'"))
@@ -143,9 +145,9 @@ def _map_failures(props: Mapping[str, Any], known: Any) -> list[tuple[str, str]]
             failures.append((key, f"{key} must be a mapping of strings"))
     env = props.get("env")
     if isinstance(env, Mapping):
-        for name in env:
-            if not facts.ENV_NAME.match(str(name)):
-                failures.append(("env", f"invalid environment variable name {name!r} (a C identifier)"))
+        problem = rules.env_name_problem([str(name) for name in env], clouds=("gcp",))
+        if problem:
+            failures.append(("env", problem))
     labels = props.get("labels")
     if isinstance(labels, Mapping):
         if len(labels) + len(PROVIDER_LABELS) > facts.MAX_LABELS:
@@ -155,8 +157,8 @@ def _map_failures(props: Mapping[str, Any], known: Any) -> list[tuple[str, str]]
         for key, value in labels.items():
             if key in PROVIDER_LABELS:
                 failures.append(("labels", f"the label {key} is reserved for the provider"))
-            elif not facts.LABEL_KEY.match(str(key)):
-                failures.append(("labels", f"invalid label key {key!r} (lowercase letters, digits, _ and -)"))
-            elif not is_unknown(value) and not facts.LABEL_VALUE.match(str(value)):
-                failures.append(("labels", f"invalid label value {value!r} for {key!r}"))
+            else:
+                problem = rules.label_problem(str(key), "" if is_unknown(value) else str(value))
+                if problem:
+                    failures.append(("labels", problem))
     return failures

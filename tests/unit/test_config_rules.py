@@ -143,3 +143,32 @@ def test_the_other_cloud_s_keys_are_refused_by_one_rule_on_both_clouds():
         "deployments[1].instance_type: instance_type is the SageMaker key. Fix: use machine_type (e.g. "
         "g2-standard-8) on gcp"
     )
+
+
+def test_the_vertex_resource_s_own_checks_give_the_same_messages():
+    from components.gcp.deployment_checks import validate_inputs
+
+    failures = validate_inputs(
+        {
+            "project": "acme-ml",
+            "region": "europe-west4",
+            "endpoint": "projects/acme-ml/locations/europe-west4/endpoints/reranker-endpoint-1a2b3c4",
+            "display_name": "reranker-prod",
+            "image_uri": "europe-west4-docker.pkg.dev/acme-ml/serving/reranker:1.0.0",
+            "machine_type": "n1-standard-4",
+            "min_replicas": 5,
+            "max_replicas": 3,
+            "env": {"1X": "y"},
+            "labels": {"Team": "ml"},
+        }
+    )
+    assert failures == [
+        ("max_replicas", "max_replicas (3) is below min_replicas (5)"),
+        ("env", "['1X'] are not environment variable names (letters, digits and '_', not starting with a digit)"),
+        ("labels", "'Team: ml' cannot be a GCP label (lowercase letters, digits, '_' and '-', up to 63 characters)"),
+    ]
+    found = problems_of(gcp_deployment(tags={"Team": "ml"}))
+    assert found["deployments[0].tags.Team"].startswith(
+        "deployments[0].tags.Team: 'Team: ml' cannot be a GCP label (lowercase letters, digits, '_' and '-', up to "
+        "63 characters)"
+    )
