@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from builders import REPO
 
 from benchmarks.plan_scaling import declare_raw, declare_typed, provider_modules, synthetic_stack
