@@ -2,13 +2,14 @@
 
 Every declared resource leaves objects that live until the program ends: its Outputs, their futures and the tasks
 that resolve them. CPython runs a full collection each time that long-lived set has grown by a quarter, and a full
-collection scans every live object, modules included. Planning 150 deployments (2,100 resources) spent about 40 %
-of its CPU time in full collections that freed fewer than a hundred objects: reference counting frees nearly all
-of a plan's garbage (``benchmarks/plan_scaling.py`` prints the figures, with and without these settings).
+collection scans every live object, modules included. Planning 150 deployments (2,100 resources) took 7.8 s of
+CPU with the collector as Python sets it and 4.4 s with the collector off, and its ten full collections freed 79
+objects: reference counting frees nearly all of a plan's garbage (``benchmarks/plan_scaling.py`` prints the
+figures with and without these settings).
 
 The program therefore raises the thresholds for its run: young collections still run, so short-lived reference
-cycles are still freed, while full collections practically stop (one after ``10,000 x 20 x 1,000`` net
-allocations). Measured cost: about 20 % more peak memory for a 2,100-resource plan.
+cycles are still freed, while full collections practically stop (at the earliest after ``10,000 x 20 x 1,000`` net
+allocations). Peak memory of a 2,100-resource plan stayed at 235 MB (``ru_maxrss``, with and without).
 """
 
 from __future__ import annotations
