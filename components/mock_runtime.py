@@ -30,6 +30,7 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from .gc_settings import settings_restored
 from .mock_cloud import DYNAMIC_PROVIDER_KEY, MOCK_ACCOUNT, MOCK_PROJECT_NUMBER, CloudLikeMocks
 
 __all__ = [
@@ -332,7 +333,8 @@ def run_program(
     executor = ThreadPoolExecutor(thread_name_prefix="mock-runtime", initializer=open_thread_loop)
     loop.set_default_executor(executor)
     try:
-        _sync_await(main())
+        with settings_restored():  # a program may tune the collector for its run (``__main__.py`` does)
+            _sync_await(main())
     finally:
         settings.SETTINGS.rpc_manager.clear()
         settings.SETTINGS.outputs.clear()

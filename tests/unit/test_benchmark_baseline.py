@@ -6,16 +6,18 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from builders import REPO
 
-from benchmarks.plan_scaling import declare_raw, provider_modules, synthetic_stack
+from benchmarks.plan_scaling import declare_raw, declare_typed, provider_modules, synthetic_stack
 from components.mock_runtime import run_main, run_program
 
 
-def test_the_raw_program_declares_the_same_resources_with_the_same_inputs():
+@pytest.mark.parametrize("declare", [declare_raw, declare_typed], ids=["raw", "typed classes"])
+def test_each_baseline_declares_the_same_resources_with_the_same_inputs(declare):
     config = synthetic_stack(3)
     plan = run_main(REPO, stack="bench", config=config).to_json()
-    raw = run_program(lambda: declare_raw(plan), stack="bench", config=config).to_json()
+    raw = run_program(lambda: declare(plan), stack="bench", config=config).to_json()
 
     def shape(p: dict) -> list[tuple]:
         return sorted(
@@ -42,3 +44,29 @@ def test_the_raw_program_loads_the_provider_classes_not_only_their_lazy_placehol
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["False", "['pulumi_aws.sns.topic.Topic'] True"]
+
+
+def test_the_typed_baseline_uses_the_provider_classes():
+    config = synthetic_stack(3)
+    plan = run_main(REPO, stack="bench", config=config).to_json()
+    declared: list[str] = []
+
+    def program() -> None:
+        import pulumi
+
+        original = pulumi.CustomResource.__init__
+
+        def record(self, t, name, props=None, opts=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+            declared.append(f"{type(self).__module__}.{type(self).__name__} {t}")
+            original(self, t, name, props, opts, *args, **kwargs)
+
+        pulumi.CustomResource.__init__ = record  # type: ignore[method-assign]
+        try:
+            declare_typed(plan)
+        finally:
+            pulumi.CustomResource.__init__ = original  # type: ignore[method-assign]
+
+    run_program(program, stack="bench", config=config)
+    assert "pulumi_aws.sagemaker.endpoint.Endpoint aws:sagemaker/endpoint:Endpoint" in declared
+    assert "pulumi_gcp.vertex.ai_endpoint.AiEndpoint gcp:vertex/aiEndpoint:AiEndpoint" in declared
+    assert "pulumi.resource.CustomResource pulumi-python:dynamic/aws:SageMakerEndpointLifecycle" in declared
