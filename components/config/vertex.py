@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
-from .. import accelerators
+from .. import accelerators, tags
 from ..facts import gcp as facts
 from . import rules
 from .base import ConfigModel
@@ -18,10 +18,6 @@ if TYPE_CHECKING:
 
 GCS_URI = facts.GCS_URI
 """Re-exported for :mod:`components.gcp.identity` (the fact lives in :mod:`components.facts.gcp`)."""
-STANDARD_LABELS = 4
-"""Labels ml-serving puts on every resource (project, stack, deployment, managed-by; :mod:`components.tags`)."""
-PROVIDER_LABELS = 4
-"""Labels the model-deployment provider adds to the model (deployment key, instance, state, name)."""
 
 
 class VertexOptions(ConfigModel):
@@ -91,8 +87,8 @@ def check(deployment: DeploymentConfig) -> list[Problem]:
         label = rules.label_problem(key, value)
         if label:
             problems.append(Problem(f"tags.{key}", label, "rename the tag or lowercase its value"))
-    room = facts.MAX_LABELS - STANDARD_LABELS - PROVIDER_LABELS
-    extra = [key for key in deployment.tags if key not in ("project", "stack", "deployment", "managed-by")]
+    room = facts.MAX_LABELS - len(tags.STANDARD_KEYS) - len(tags.VERTEX_PROVIDER_LABELS)
+    extra = [key for key in deployment.tags if key not in tags.STANDARD_KEYS]
     if len(extra) > room:
         problems.append(
             Problem(

@@ -15,18 +15,15 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 
+from .. import tags
 from ..facts import gcp as facts
 
-DEPLOYMENT_KEY_LABEL = "ml_serving_deployment_key"
-"""Model label holding a hash of the deployment's replace-triggering inputs (since 0.1.0)."""
-INSTANCE_LABEL = "ml_serving_instance"
-"""Model label holding the id of the resource instance that uploaded the model (unique per create)."""
-STATE_LABEL = "ml_serving_state"
-"""Model label: ``pending`` from upload until its deploy finished, then ``live``."""
-NAME_LABEL = "ml_serving_name"
-"""Model label: the deployment's display name as a label value (finds the orphans of one deployment)."""
-PROVIDER_LABELS = (DEPLOYMENT_KEY_LABEL, INSTANCE_LABEL, STATE_LABEL, NAME_LABEL)
-"""Labels the provider sets on models; users may not set them."""
+DEPLOYMENT_KEY_LABEL = tags.VERTEX_DEPLOYMENT_KEY_LABEL
+INSTANCE_LABEL = tags.VERTEX_INSTANCE_LABEL
+STATE_LABEL = tags.VERTEX_STATE_LABEL
+NAME_LABEL = tags.VERTEX_NAME_LABEL
+PROVIDER_LABELS = tags.VERTEX_PROVIDER_LABELS
+"""Labels the provider sets on models (:data:`components.tags.VERTEX_PROVIDER_LABELS`); users may not set them."""
 
 REPLACE_KEYS: tuple[str, ...] = facts.MODEL_DEPLOYMENT_REPLACE_KEYS
 """Inputs whose change replaces the deployment (:data:`components.facts.gcp.MODEL_DEPLOYMENT_REPLACE_KEYS`)."""
