@@ -333,14 +333,15 @@ class FakeVertexServer:
 
     def add_endpoint(
         self,
-        endpoint_id: str = "4242424242",
+        endpoint_id: str = "4242424242424242424",
         display_name: str = "serving",
         *,
         network: str | None = None,
         kms_key_name: str | None = None,
         dedicated: bool = False,
     ) -> str:
-        """Create an empty endpoint (as Vertex would have, with any id); returns its name with the project id."""
+        """Create an empty endpoint, as Vertex would have (ids Vertex generates are 19-digit numbers); returns its name
+        with the project id."""
         endpoint: dict[str, Any] = {
             "name": f"{self._canonical_location()}/endpoints/{endpoint_id}",
             "displayName": display_name,
