@@ -32,6 +32,7 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from .gc_settings import settings_restored
 from .mock_cloud import DYNAMIC_PROVIDER_KEY, MOCK_ACCOUNT, MOCK_PROJECT_NUMBER, CloudLikeMocks
+from .secret_display import SECRET, ciphertext_fingerprint
 
 __all__ = [
     "DYNAMIC_PROVIDER_KEY",
@@ -62,8 +63,6 @@ RECORDED_OPTIONS = (
     "dependsOn",
 )
 """The resource options a plan records (listed in the plan, so that a diff compares only what both plans record)."""
-SECRET = "[secret]"
-"""How a secret input or output shows in the plan (never its value)."""
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -142,26 +141,29 @@ async def _resolve_keeping_secrets(value: Any) -> Any:
     return value
 
 
-def _secrets_masked(struct: struct_pb2.Struct) -> struct_pb2.Struct:
+def _secrets_masked(struct: struct_pb2.Struct, fingerprint: bool = False) -> struct_pb2.Struct:
     """A copy of a registration's inputs with each secret replaced by :data:`SECRET` where it sits (the SDK's
-    deserializer would instead mark the whole top-level property secret, hiding its other keys from the plan)."""
+    deserializer would instead mark the whole top-level property secret, hiding its other keys from the plan);
+    with ``fingerprint``, a secret text shows as :data:`components.secret_display.CIPHERTEXT_FINGERPRINT` instead."""
     masked = struct_pb2.Struct()
     masked.CopyFrom(struct)
-    _mask_values(masked.fields.values())
+    _mask_values(masked.fields.values(), fingerprint)
     return masked
 
 
-def _mask_values(values: Any) -> None:
+def _mask_values(values: Any, fingerprint: bool) -> None:
     for value in values:
         if value.HasField("struct_value"):
             fields = value.struct_value.fields
             sig = fields.get(rpc._special_sig_key)
             if sig is not None and sig.string_value == rpc._special_secret_sig:
-                value.string_value = SECRET
+                secret = fields.get("value")
+                text = secret.string_value if secret is not None and secret.HasField("string_value") else None
+                value.string_value = ciphertext_fingerprint(text) if fingerprint and text else SECRET
             else:
-                _mask_values(fields.values())
+                _mask_values(fields.values(), fingerprint)
         elif value.HasField("list_value"):
-            _mask_values(value.list_value.values)
+            _mask_values(value.list_value.values, fingerprint)
 
 
 def _plain(value: Any) -> Any:
@@ -185,8 +187,10 @@ def _plain(value: Any) -> Any:
 class RecordingMonitor(sdk_mocks.MockMonitor):
     """The SDK's mock monitor, also recording each registration with its parent and options."""
 
-    def __init__(self, mocks: sdk_mocks.Mocks):
+    def __init__(self, mocks: sdk_mocks.Mocks, fingerprint_secrets: bool = False):
         super().__init__(mocks)
+        self.fingerprint_secrets = fingerprint_secrets
+        """Show secret texts as :data:`components.secret_display.CIPHERTEXT_FINGERPRINT` (only when they are stack-file ciphertexts)."""
         self.declared: list[DeclaredResource] = []
         self._lock = threading.Lock()
 
@@ -203,7 +207,10 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
         response = super().RegisterResource(request)
         if request.type == STACK_TYPE:
             return response
-        inputs = rpc.deserialize_properties(_secrets_masked(request.object), keep_internal=False) or {}
+        inputs = (
+            rpc.deserialize_properties(_secrets_masked(request.object, self.fingerprint_secrets), keep_internal=False)
+            or {}
+        )
         inputs = {key: value for key, value in inputs.items() if key != DYNAMIC_PROVIDER_KEY}
         options: dict[str, Any] = {}
         if request.protect:
@@ -292,6 +299,7 @@ def run_program(
     stack: str,
     config: Mapping[str, Any],
     project: str = "ml-serving",
+    secrets_are_ciphertexts: bool = False,
 ) -> DeclaredStack:
     """Run ``program`` under the mock runtime and return what it declared.
 
@@ -300,11 +308,13 @@ def run_program(
         stack: stack name returned by ``pulumi.get_stack()``.
         config: config keys as in the stack file (objects stay objects).
         project: project name returned by ``pulumi.get_project()``.
+        secrets_are_ciphertexts: the secret values the program sends are stack-file ciphertexts (a plan of stack
+            files), so a plan may show their fingerprint (:data:`components.secret_display.CIPHERTEXT_FINGERPRINT`); otherwise ``[secret]``.
 
     Exceptions raised by the program propagate (a ``pulumi.RunError`` carries a config report).
     """
     mocks = CloudLikeMocks(config)
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, fingerprint_secrets=secrets_are_ciphertexts)
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
     settings.set_root_resource(None)  # type: ignore[arg-type]
@@ -350,9 +360,15 @@ def run_program(
 
 
 def run_main(
-    program_dir: str | Path, *, stack: str, config: Mapping[str, Any], project: str = "ml-serving"
+    program_dir: str | Path,
+    *,
+    stack: str,
+    config: Mapping[str, Any],
+    project: str = "ml-serving",
+    secrets_are_ciphertexts: bool = False,
 ) -> DeclaredStack:
-    """Run a Pulumi project's ``__main__.py`` (in ``program_dir``) under the mock runtime."""
+    """Run a Pulumi project's ``__main__.py`` (in ``program_dir``) under the mock runtime (arguments as
+    :func:`run_program`'s)."""
     directory = Path(program_dir).resolve()
     entry = directory / "__main__.py"
 
@@ -363,7 +379,9 @@ def run_main(
         finally:
             sys.path.remove(str(directory))
 
-    return run_program(program, stack=stack, config=config, project=project)
+    return run_program(
+        program, stack=stack, config=config, project=project, secrets_are_ciphertexts=secrets_are_ciphertexts
+    )
 
 
 if TYPE_CHECKING:

@@ -55,7 +55,9 @@ def plan_stack_file(config_file: Path, project_dir: Path) -> DeclaredStack:
     values = read_stack_file(config_file)
     if project == NAMESPACE or any(key.startswith(f"{NAMESPACE}:") for key in values):
         load_stack_config(values, stack, source=str(config_file))  # report every problem before running
-    return run_main(project_dir, stack=stack, config=values, project=project)
+    # A stack file holds secrets as ciphertexts ({secure: ...}): the plan shows their fingerprints, so that a diff
+    # tells a changed secret from an unchanged one without showing either.
+    return run_main(project_dir, stack=stack, config=values, project=project, secrets_are_ciphertexts=True)
 
 
 def render_tree(plan: DeclaredStack) -> str:

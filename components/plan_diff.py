@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .facts.resource_types import RESOURCE_TYPES, reference_property, replacing_properties
+from .secret_display import undecidable_secret_change
 
 COMPARED_OPTIONS = (
     "protect",
@@ -120,7 +121,7 @@ def input_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change
     return [
         Change(path, before.get(path), after.get(path))
         for path in sorted(set(before) | set(after))
-        if before.get(path) != after.get(path)
+        if before.get(path) != after.get(path) and not undecidable_secret_change(before.get(path), after.get(path))
     ]
 
 

@@ -76,7 +76,8 @@ class DeploymentConfig(ConfigModel):
         default_factory=dict,
         description="Environment variables of the serving container, default none. A value may be a Pulumi secret "
         "(`pulumi config set --secret --path 'ml-serving:deployments[0].environment.API_KEY' VALUE`): it stays "
-        "secret in every resource input and in state, and shows as `[secret]` in plans.",
+        "secret in every resource input and in state, and shows as `[secret]` in plans (in a plan of stack files, as "
+        "the fingerprint of its ciphertext).",
     )
     tags: dict[str, str] = Field(
         default_factory=dict, description="Extra tags (aws) / labels (gcp) on every resource, default none."

@@ -1,5 +1,6 @@
 """Secret environment values: accepted as written by `pulumi config set --secret --path`, kept Pulumi secrets in
-every resource input, shown as [secret] in the plan and the diff, never in plain text."""
+every resource input, shown as [secret] in the plan and the diff (a plan of stack files: as their ciphertext's fingerprint), never in
+plain text."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from pulumi.runtime.config import set_all_config
 
 from components.config import load_stack_config
 from components.mock_runtime import config_for_engine, run_main, run_program
-from components.plan import main
+from components.plan import main, plan_stack_file
 from components.plan_diff import diff_plans, render_diff
 from components.program import declare_deployments, stack_config_from_pulumi
 
 CIPHERTEXT = "v1:c2VjcmV0Y2lwaGVydGV4dA=="
+OTHER_CIPHERTEXT = "v1:bmV3Y2lwaGVydGV4dA=="
+FINGERPRINT = "[secret, ciphertext 991ed466]"
+OTHER_FINGERPRINT = "[secret, ciphertext fa3d00c7]"  # sha256("v1:bmV3Y2lwaGVydGV4dA==") starts fa3d00c7
 PLAINTEXT = "hunter2-do-not-print"
 
 
@@ -47,16 +51,56 @@ def test_secret_environment_values_are_accepted_and_remembered():
     assert ranker.environment["LOG_LEVEL"] == "info"
 
 
-def test_offline_plan_shows_secrets_as_secret_where_they_sit(tmp_path, capsys):
+def test_offline_plan_shows_secrets_as_their_ciphertext_fingerprint_where_they_sit(tmp_path, capsys):
     path = tmp_path / "Pulumi.sec.yaml"
     path.write_text(yaml.safe_dump({"config": secret_stack({"secure": CIPHERTEXT})}), encoding="utf-8")
     assert main(["--config-file", str(path), "--json", "--project-dir", str(REPO)]) == 0
     output = capsys.readouterr().out
     assert CIPHERTEXT not in output
+    # 991ed466: the first 8 hex digits of sha256("v1:c2VjcmV0Y2lwaGVydGV4dA==") (`printf %s ... | sha256sum`)
     assert environments(json.loads(output)) == {
-        "aws": {"API_KEY": "[secret]", "LOG_LEVEL": "info", "SHARED_TOKEN": "[secret]"},
-        "gcp": {"API_KEY": "[secret]", "SHARED_TOKEN": "[secret]"},
+        "aws": {"API_KEY": FINGERPRINT, "LOG_LEVEL": "info", "SHARED_TOKEN": FINGERPRINT},
+        "gcp": {"API_KEY": FINGERPRINT, "SHARED_TOKEN": FINGERPRINT},
     }
+
+
+def stack_file_plan(directory: Path, ciphertext: str) -> dict:
+    """The offline plan of a stack file ``Pulumi.sec.yaml`` holding ``ciphertext`` as its secrets."""
+    directory.mkdir()
+    path = directory / "Pulumi.sec.yaml"
+    path.write_text(yaml.safe_dump({"config": secret_stack({"secure": ciphertext})}), encoding="utf-8")
+    return plan_stack_file(path, REPO).to_json()
+
+
+def test_a_changed_ciphertext_shows_as_a_roll_over_without_either_value(tmp_path):
+    base = stack_file_plan(tmp_path / "base", CIPHERTEXT)
+    head = stack_file_plan(tmp_path / "head", OTHER_CIPHERTEXT)
+    rendered = render_diff(diff_plans(base, head), "base", "head")
+    assert CIPHERTEXT not in rendered and OTHER_CIPHERTEXT not in rendered
+    lines = [line.strip() for line in rendered.splitlines()]
+    assert "+- aws:sagemaker/model:Model  ranker-model  (primaryContainer)" in lines
+    assert (
+        "+- aws:sagemaker/endpointConfiguration:EndpointConfiguration  ranker-config  (ranker-model is replaced)"
+        in lines
+    )
+    assert f"primaryContainer.environment.API_KEY: {FINGERPRINT} -> {OTHER_FINGERPRINT}" in lines
+    assert "+- pulumi-python:dynamic/gcp:VertexModelDeployment  reranker-model  (env)" in lines
+    assert f"env.SHARED_TOKEN: {FINGERPRINT} -> {OTHER_FINGERPRINT}" in lines
+
+
+def test_the_same_ciphertext_shows_no_change(tmp_path):
+    base = stack_file_plan(tmp_path / "base", CIPHERTEXT)
+    head = stack_file_plan(tmp_path / "head", CIPHERTEXT)
+    assert diff_plans(base, head).empty
+
+
+def test_a_plan_made_before_fingerprints_is_not_read_as_a_changed_secret(tmp_path):
+    # The base revision's code showed every secret as [secret]: whether the value changed is unknown, and the
+    # first diff after the upgrade must not claim a roll-over of every deployment with a secret.
+    base = run_main(REPO, stack="sec", config=secret_stack({"secure": CIPHERTEXT})).to_json()
+    assert environments(base)["gcp"] == {"API_KEY": "[secret]", "SHARED_TOKEN": "[secret]"}
+    head = stack_file_plan(tmp_path / "head", OTHER_CIPHERTEXT)
+    assert diff_plans(base, head).empty
 
 
 def run_as_pulumi_up(project_dir: Path, stack: str, file_values: dict) -> dict:
