@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
-from pydantic_core.core_schema import ValidatorFunctionWrapHandler
+from pydantic import Field, field_validator, model_validator
 
 from .. import accelerators
 from ..facts import aws as aws_facts
@@ -21,7 +20,7 @@ from .problems import Problem, raise_if_any
 from .rollout import RolloutConfig
 from .sagemaker import SageMakerOptions
 from .scaling import ScalingConfig
-from .secrets import split_secrets
+from .secret_environment import WithSecretEnvironment
 from .vertex import VertexOptions
 
 Cloud = Literal["aws", "gcp"]
@@ -44,7 +43,7 @@ class AcceleratorSpec(ConfigModel):
         return value
 
 
-class DeploymentConfig(ConfigModel):
+class DeploymentConfig(WithSecretEnvironment):
     """A model served behind one endpoint on one cloud."""
 
     name: str = Field(
@@ -89,27 +88,6 @@ class DeploymentConfig(ConfigModel):
     )
     sagemaker: SageMakerOptions = Field(default_factory=SageMakerOptions, description="SageMaker-only options (aws).")
     vertex: VertexOptions = Field(default_factory=VertexOptions, description="Vertex AI-only options (gcp).")
-
-    _secret_environment: frozenset[str] = PrivateAttr(default_factory=frozenset)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _secrets(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """`environment` values written as Pulumi secrets (`{secure: ...}`) become strings remembered as secret."""
-        names: frozenset[str] = frozenset()
-        if isinstance(data, dict) and isinstance(data.get("environment"), dict):
-            plain, names = split_secrets(data["environment"])
-            data = {**data, "environment": plain}
-        result = handler(data)
-        if names:
-            result._secret_environment = names
-        return result
-
-    @property
-    def secret_environment(self) -> frozenset[str]:
-        """Names of the `environment` variables whose values are Pulumi secrets (wrap them in
-        ``pulumi.Output.secret`` wherever they become a resource input)."""
-        return self._secret_environment
 
     @field_validator("async_inference", mode="before")
     @classmethod
@@ -200,19 +178,22 @@ class DeploymentConfig(ConfigModel):
     def _environment_lengths(self) -> list[Problem]:
         """SageMaker's count and length limits on every environment of the deployment (its own, its containers', its
         variants'); a secret's length is not known offline."""
-        environments: list[tuple[str, dict[str, str]]] = [("environment", self.environment)]
+        environments: list[tuple[str, dict[str, str], frozenset[str]]] = [
+            ("environment", self.environment, self.secret_environment)
+        ]
         environments += [
-            (f"sagemaker.containers[{index}].environment", container.environment)
+            (f"sagemaker.containers[{index}].environment", container.environment, container.secret_environment)
             for index, container in enumerate(self.sagemaker.containers)
         ]
         environments += [
-            (f"sagemaker.variants[{index}].environment", variant.environment or {})
+            (f"sagemaker.variants[{index}].environment", variant.environment or {}, variant.secret_environment)
             for index, variant in enumerate(self.sagemaker.variants)
         ]
         if self.sagemaker.shadow is not None:
-            environments.append(("sagemaker.shadow.environment", self.sagemaker.shadow.environment or {}))
+            shadow = self.sagemaker.shadow
+            environments.append(("sagemaker.shadow.environment", shadow.environment or {}, shadow.secret_environment))
         problems: list[Problem] = []
-        for path, environment in environments:
+        for path, environment, secrets in environments:
             if len(environment) > aws_facts.MAX_ENVIRONMENT_ENTRIES:
                 problems.append(
                     Problem(
@@ -223,7 +204,7 @@ class DeploymentConfig(ConfigModel):
                     )
                 )
             for key, value in environment.items():
-                secret = path == "environment" and key in self.secret_environment
+                secret = key in secrets
                 if len(key) > aws_facts.ENVIRONMENT_KEY_MAX or (
                     not secret and len(value) > aws_facts.ENVIRONMENT_VALUE_MAX
                 ):

@@ -12,9 +12,10 @@ from pydantic import Field, field_validator
 from . import rules
 from .base import ConfigModel
 from .scaling import ScalingConfig
+from .secret_environment import WithSecretEnvironment
 
 
-class ContainerSpec(ConfigModel):
+class ContainerSpec(WithSecretEnvironment):
     """One more container of a multi-container endpoint (an item of `sagemaker.containers`)."""
 
     hostname: str = Field(
@@ -26,7 +27,9 @@ class ContainerSpec(ConfigModel):
         None, description="Model archive of this container (s3://.../model.tar.gz); default none (in the image)."
     )
     environment: dict[str, str] = Field(
-        default_factory=dict, description="Environment variables of this container, default none."
+        default_factory=dict,
+        description="Environment variables of this container, default none. A value may be a Pulumi secret, as in "
+        "the deployment's `environment`.",
     )
 
     @field_validator("hostname")
@@ -56,7 +59,7 @@ class MultiModelOptions(ConfigModel):
     )
 
 
-class VariantSpec(ConfigModel):
+class VariantSpec(WithSecretEnvironment):
     """A production variant besides the primary one (`sagemaker.variants[]`), or the shadow (`sagemaker.shadow`).
 
     Keys left out take the deployment's value. A variant that sets none of image, artifacts and environment serves
@@ -74,7 +77,11 @@ class VariantSpec(ConfigModel):
     )
     image: str | None = Field(None, description="Serving image (an ECR URI); default the deployment's.")
     artifacts: str | None = Field(None, description="Model artifacts on S3; default the deployment's.")
-    environment: dict[str, str] | None = Field(None, description="Container environment; default the deployment's.")
+    environment: dict[str, str] | None = Field(
+        None,
+        description="Container environment; default the deployment's. A value may be a Pulumi secret, as in the "
+        "deployment's `environment`.",
+    )
     instance_type: str | None = Field(None, description="SageMaker instance type; default the deployment's.")
     scaling: ScalingConfig = Field(
         default_factory=ScalingConfig,

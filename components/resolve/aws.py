@@ -306,7 +306,10 @@ def resolve_models(config: DeploymentConfig) -> tuple[ResolvedModel, ...]:
             PRIMARY_MODEL,
             (
                 _container(config.image, config.artifacts, config.environment, config.name, config.secret_environment),
-                *(_container(c.image, c.artifacts, c.environment, c.hostname) for c in options.containers),
+                *(
+                    _container(c.image, c.artifacts, c.environment, c.hostname, c.secret_environment)
+                    for c in options.containers
+                ),
             ),
             container_mode=options.container_mode,
         )
@@ -323,7 +326,7 @@ def resolve_models(config: DeploymentConfig) -> tuple[ResolvedModel, ...]:
             environment, secret = (
                 (config.environment, config.secret_environment)
                 if spec.environment is None
-                else (spec.environment, frozenset[str]())
+                else (spec.environment, spec.secret_environment)
             )
             container = _container(
                 spec.image or config.image, spec.artifacts or config.artifacts, environment, secret_names=secret

@@ -8,11 +8,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from builders import REPO, aws_deployment, gcp_deployment, stack_values
 from pulumi.runtime.config import set_all_config
 
-from components.config import load_stack_config
+from components.config import ConfigError, load_stack_config
 from components.mock_runtime import config_for_engine, run_main, run_program
 from components.plan import main, plan_stack_file
 from components.plan_diff import diff_plans, render_diff
@@ -154,3 +155,76 @@ def test_without_the_stack_file_every_environment_value_is_treated_as_secret(tmp
         "aws": {"API_KEY": "[secret]", "LOG_LEVEL": "[secret]", "SHARED_TOKEN": "[secret]"},
         "gcp": {"API_KEY": "[secret]", "SHARED_TOKEN": "[secret]"},
     }
+
+
+POST_IMAGE = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/post:1.0"
+
+
+def sagemaker_models_stack(value: object) -> dict:
+    """Secrets in a second container's, a variant's and a shadow's environment."""
+    return stack_values(
+        aws_deployment(
+            name="pipeline",
+            sagemaker={
+                "containers": [
+                    {"hostname": "post", "image": POST_IMAGE, "environment": {"POST_KEY": value, "MODE": "fast"}}
+                ]
+            },
+        ),
+        aws_deployment(
+            name="ranker", sagemaker={"variants": [{"name": "challenger", "environment": {"API_KEY": value}}]}
+        ),
+        aws_deployment(
+            name="scorer", sagemaker={"shadow": {"name": "shadow", "environment": {"API_KEY": value, "MODE": "shadow"}}}
+        ),
+    )
+
+
+def model_environments(plan_json: dict) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for resource in plan_json["resources"]:
+        if resource["type"] == "aws:sagemaker/model:Model":
+            inputs = resource["inputs"]
+            containers = inputs.get("containers") or [inputs["primaryContainer"]]
+            found[resource["name"]] = [container.get("environment") for container in containers]
+    return found
+
+
+def test_container_variant_and_shadow_environments_take_secrets(tmp_path):
+    path = tmp_path / "Pulumi.sec.yaml"
+    path.write_text(yaml.safe_dump({"config": sagemaker_models_stack({"secure": CIPHERTEXT})}), encoding="utf-8")
+    plan = plan_stack_file(path, REPO).to_json()
+    assert CIPHERTEXT not in json.dumps(plan)
+    assert model_environments(plan) == {
+        "pipeline-model": [None, {"MODE": "fast", "POST_KEY": FINGERPRINT}],
+        "ranker-model": [None],
+        "ranker-challenger-model": [{"API_KEY": FINGERPRINT}],
+        "scorer-model": [None],
+        "scorer-shadow-model": [{"API_KEY": FINGERPRINT, "MODE": "shadow"}],
+    }
+
+
+def test_under_pulumi_up_container_variant_and_shadow_secrets_never_appear_in_plain_text(tmp_path):
+    values = sagemaker_models_stack({"secure": CIPHERTEXT})
+    plan = run_as_pulumi_up(project_with_stack(tmp_path, "sec", values), "sec", values)
+    assert PLAINTEXT not in json.dumps(plan)
+    environments = model_environments(plan)
+    assert environments["pipeline-model"] == [None, {"MODE": "fast", "POST_KEY": "[secret]"}]
+    assert environments["ranker-challenger-model"] == [{"API_KEY": "[secret]"}]
+    assert environments["scorer-shadow-model"] == [{"API_KEY": "[secret]", "MODE": "shadow"}]
+
+
+def test_a_long_secret_in_a_variant_is_not_refused_for_a_length_only_its_plain_text_has():
+    # SageMaker's limit is on the value (1024 characters); offline only the ciphertext is known.
+    long_ciphertext = "v1:" + "A" * 2000
+    stack = load_stack_config(
+        stack_values(
+            aws_deployment(sagemaker={"variants": [{"name": "v2", "environment": {"K": {"secure": long_ciphertext}}}]})
+        ),
+        "sec",
+    )
+    assert stack.deployments[0].sagemaker.variants[0].secret_environment == frozenset({"K"})
+    plain = stack_values(aws_deployment(sagemaker={"variants": [{"name": "v2", "environment": {"K": "A" * 2000}}]}))
+    with pytest.raises(ConfigError) as caught:
+        load_stack_config(plain, "sec")
+    assert [problem.path for problem in caught.value.problems] == ["deployments[0].sagemaker.variants[0].environment.K"]
