@@ -20,15 +20,19 @@ of UpdateEndpoint (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API
 
 # The scalable target of a variant (namespace, dimension, resource id) is in components.facts.aws.
 
-# "Update endpoints that use automatic scaling" (SageMaker developer guide, endpoint-scaling.html): an UpdateEndpoint
-# that changes the instance type of, or removes, a variant registered as a scalable target fails; deregister it
-# first (DeregisterScalableTarget also deletes its scaling policies and scheduled actions, per the
-# DeregisterScalableTarget API reference), update, then register it again. Changing only the model is allowed.
+# "Update endpoints that use auto scaling" (SageMaker developer guide, checked;
+# https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html): "If the update would change the
+# instance type for any model that is a target for auto scaling, the update fails"; its note makes deregistering
+# necessary for two changes only: the instance type of an autoscaled variant, and removing an autoscaled variant.
+# Changing only the model is allowed. DeregisterScalableTarget also deletes the target's scaling policies and
+# scheduled actions (DeregisterScalableTarget API reference).
 AUTOSCALED_VARIANT_CHANGE_REFUSED = (
     'The variant(s) "[{variants}]" must be deregistered as scalable targets with AWS Application Auto Scaling '
     "before they can be removed or have their instance type updated."
 )
-"""SageMaker's ValidationException text for such an update (as recalled from the service; not in botocore)."""
+"""The fake's ValidationException text for such an update. The refusal is documented; its exact wording is not
+(recalled, not found in AWS docs, botocore, terraform-provider-aws or SDK issues): nothing matches on it, the
+lifecycle deregisters the variants before ``UpdateEndpoint`` instead of reacting to the error."""
 
 
 # IAM actions the endpoint lifecycle calls (IAM action name = API operation name for these services: Service

@@ -111,7 +111,11 @@ class FakeSageMaker:
 
     def _endpoint(self, name: str) -> dict[str, Any]:
         if name not in self.endpoints:
-            raise FakeError("ValidationException", f'Could not find endpoint "{name}".')
+            # SageMaker names a missing endpoint by its ARN, as moto reproduces it (getmoto/moto
+            # tests/test_sagemaker/test_sagemaker_endpoint.py):
+            # 'Could not find endpoint "arn:aws:sagemaker:REGION:ACCOUNT:endpoint/NAME".'
+            arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:endpoint/{name}"
+            raise FakeError("ValidationException", f'Could not find endpoint "{arn}".')
         return self.endpoints[name]
 
     def DescribeEndpoint(self, p: dict[str, Any]) -> dict[str, Any]:

@@ -188,6 +188,21 @@ def test_the_fake_refuses_an_instance_type_change_of_a_registered_variant_like_s
     )
 
 
+def test_a_missing_endpoint_is_named_by_its_arn_and_read_as_absent(fake: FakeAwsServer) -> None:
+    """SageMaker's DescribeEndpoint on a missing endpoint (the wording moto reproduces, getmoto/moto
+    tests/test_sagemaker/test_sagemaker_endpoint.py); the waiter reads it as "no endpoint"."""
+    from components.aws.endpoint_lifecycle.waiter import WaitPolicy, describe_endpoint
+
+    client = clients_for(fake.url)("sagemaker", "us-east-1")
+    with pytest.raises(ClientError) as raised:
+        client.describe_endpoint(EndpointName="gone-endpoint")
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    assert raised.value.response["Error"]["Message"] == (
+        'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/gone-endpoint".'
+    )
+    assert describe_endpoint(client, "gone-endpoint", WaitPolicy(timeout_seconds=60, poll_seconds=1)) is None
+
+
 def test_instance_type_change_of_an_autoscaled_variant_works_in_one_update(fake: FakeAwsServer) -> None:
     outs = provider(fake).update(ENDPOINT, props("cfg-old"), props("cfg-bigger")).outs
     assert outs["endpoint_config_name"] == "cfg-bigger"
