@@ -159,7 +159,9 @@ def _bundled(accelerator: str, sizes: Mapping[str, int], prefix: str) -> Mapping
 MACHINE_FAMILIES: Mapping[str, MachineFamily] = MappingProxyType(
     {
         # gpus: T4 attaches to N1 with 1, 2 or 4 GPUs, V100 with 1, 2, 4 or 8, P4 with 1, 2 or 4, P100 with 1, 2
-        # or 4; compute-for-serving lists N1 up to n1-*-32 (so below 64 vCPUs).
+        # or 4. compute-for-serving (checked) lists N1 for serving from n1-standard-2 up to n1-standard-32
+        # ("n1-standard-32 | 32 | 120"), so 32 vCPUs is the largest; the vCPU ceiling per GPU count that Compute
+        # Engine puts on N1 (e.g. 1 V100 with few vCPUs) is not checked here.
         "n1": MachineFamily(
             MappingProxyType(
                 {
@@ -193,6 +195,12 @@ MACHINE_FAMILIES: Mapping[str, MachineFamily] = MappingProxyType(
             None,
         ),
         # gpus: A3 High a3-highgpu-1g/2g/4g/8g (H100 80GB), A3 Mega a3-megagpu-8g, A3 Ultra a3-ultragpu-8g (H200).
+        # Serving, checked: Google's xDiT page ("Serving Customizations",
+        # https://cloud.google.com/vertex-ai/generative-ai/docs/open-models/xdit) deploys a Vertex endpoint on
+        # a3-highgpu-2g with accelerator_count 2 x NVIDIA_H100_80GB; Compute Engine sells A3 High with fewer than
+        # 8 GPUs (https://cloud.google.com/compute/docs/gpus/gpudirect). No Vertex document read here lists
+        # a3-highgpu-1g / -4g for serving (the stored copy of compute-for-serving ends before its GPU tables).
+        # The v1 API takes the bundled count; only v1beta1 MachineSpec lets a replica use part of a3-highgpu-8g.
         "a3": MachineFamily(
             MappingProxyType({}),
             MappingProxyType(
@@ -206,7 +214,9 @@ MACHINE_FAMILIES: Mapping[str, MachineFamily] = MappingProxyType(
         ),
         # gpus: A4 a4-highgpu-8g (B200).
         "a4": MachineFamily(MappingProxyType({}), MappingProxyType({"a4-highgpu-8g": ("NVIDIA_B200", 8)}), None),
-        # gpus: G4 g4-standard-48/96/192/384 with 1/2/4/8 RTX PRO 6000.
+        # gpus: G4 g4-standard-48/96/192/384 with 1/2/4/8 RTX PRO 6000 (Compute Engine "accelerator-optimized
+        # machines" lists G4 for serving inference; aiplatform_v1 AcceleratorType has NVIDIA_RTX_PRO_6000 = 18).
+        # A Vertex document listing G4 for serving was not found: watch the first deployment on it.
         "g4": MachineFamily(
             MappingProxyType({}),
             _bundled("NVIDIA_RTX_PRO_6000", {"48": 1, "96": 2, "192": 4, "384": 8}, "g4-standard-"),
