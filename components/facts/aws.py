@@ -175,7 +175,15 @@ def default_target(metric: str) -> float | None:
 ASYNC_SCALE_FROM_ZERO_STEP = 1
 """Instances the has-backlog-without-capacity step policy adds each time its alarm fires (``StepAdjustments:
 [{MetricIntervalLowerBound: 0, ScalingAdjustment: 1}]``, as in AWS's scale-from-zero example,
-https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html)."""
+https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html, whose Cooldown is 300).
+
+Repeats (checked): an alarm keeps invoking Auto Scaling actions while it stays in ALARM ("Except for Auto Scaling
+actions, the actions happen only on state transitions", CloudWatch "Alarm actions"); after a scale-out "the scaling
+policy won't increase the desired capacity again unless either a larger scale out is triggered or the cooldown
+period ends" (Application Auto Scaling StepScalingPolicyConfiguration.Cooldown). So no second instance within the
+cooldown; once it ends, another +1 if the alarm is still in ALARM. The alarm's metric is 1 while "the current
+instance count for your endpoint is also zero" (async-inference-autoscale); whether an instance that is still
+booting counts is not documented: a cooldown shorter than the boot can start more than one instance."""
 SCALING_SERVICE_NAMESPACE = "sagemaker"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 SCALING_SERVICE_LINKED_ROLE = "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
@@ -270,6 +278,14 @@ LINEAR_STEP_PERCENT_RANGE = (10, 50)
 """botocore sagemaker TrafficRoutingConfig.LinearStepSize documentation: 10-50% of the variant's instances."""
 MAX_ROLLBACK_ALARMS = 10
 """botocore sagemaker: AlarmList max 10."""
+# What a rollback alarm does (checked): "If any alarms are tripped during a deployment, SageMaker rolls back the
+# deployment" (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoRollbackConfig.html); CloudFormation
+# words it "trigger automatic rollback if they enter the ALARM state during deployment"
+# (AWS::SageMaker::InferenceComponent AutoRollbackConfiguration). An alarm in INSUFFICIENT_DATA has not tripped.
+# AWS's guardrails sample (aws/amazon-sagemaker-examples, sagemaker-inference-deployment-guardrails/
+# Update-SageMaker-Inference-endpoint-using-canary-traffic-shifting.ipynb) creates its alarms with
+# TreatMissingData=notBreaching, as ml-serving does, waits 60 s and calls UpdateEndpoint. Not documented anywhere
+# read: whether CreateEndpoint / UpdateEndpoint refuse an alarm that is still INSUFFICIENT_DATA.
 TRAFFIC_ROUTING_TYPES = {"all_at_once": "ALL_AT_ONCE", "canary": "CANARY", "linear": "LINEAR"}
 """``rollout.strategy`` -> botocore sagemaker enum TrafficRoutingConfigType."""
 

@@ -56,6 +56,11 @@ class ResourceType:
         retired_after_rollover: declared with ``retainOnDelete`` so that Pulumi never deletes the one still in
             use after a rolled-back update; the SageMaker endpoint lifecycle deletes the replaced one itself once a
             roll-over is verified (``components.aws.endpoint_lifecycle``), so a replacement leaves nothing behind.
+            Pulumi's rules (checked): adding the option alone to an unchanged resource is recorded by that
+            ``pulumi up`` (pulumi/pulumi ``pkg/backend/snapshot.go``, ``sameSnapshotMutation.mustWrite`` writes a
+            same step when ``RetainOnDelete`` differs); whether a delete or replace retains is decided by the state
+            recorded before the run, not by the program (maintainer's table in pulumi/pulumi#13428), so an upgrade's
+            first run still deletes what it replaces.
         source: where the facts come from.
     """
 
