@@ -9,6 +9,7 @@ See ``provider/README.md``.
 # components.multilang must be imported before pulumi.provider: it points the SDK's google.rpc.Status at
 # googleapis' definition, which the Vertex AI client loads (see components.multilang.share_rpc_status).
 from components import __version__
+from components.gc_settings import tune_for_program_run
 from components.multilang import PACKAGE, ModelDeployment
 
 # isort: split
@@ -19,7 +20,10 @@ NAMESPACE = "acme"
 
 
 def main() -> None:
-    """Serve the component provider until the engine stops it."""
+    """Serve the component provider until the engine stops it. The process lives for one ``preview`` / ``up`` of
+    the consumer's program and holds the components it constructs: the collector is tuned as for our own program
+    (:mod:`components.gc_settings`)."""
+    tune_for_program_run()
     component_provider_host([ModelDeployment], name=PACKAGE, namespace=NAMESPACE, version=__version__)
 
 

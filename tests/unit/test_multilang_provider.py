@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import json
 import os
@@ -490,13 +491,20 @@ def test_entry_point_compiles(tmp_path):
 
 def test_entry_point_hosts_the_component_under_the_package_name_and_version(monkeypatch):
     calls: list[tuple[list[type], str, str | None, str | None]] = []
+    thresholds: list[tuple[int, ...]] = []
 
     def host(components: list[type], name: str, namespace: str | None = None, version: str | None = None) -> None:
         calls.append((components, name, namespace, version))
+        thresholds.append(gc.get_threshold())
 
     monkeypatch.setattr(pulumi.provider.experimental, "component_provider_host", host)
-    runpy.run_path(str(PROVIDER / "__main__.py"), run_name="__main__")
+    before = gc.get_threshold()
+    try:
+        runpy.run_path(str(PROVIDER / "__main__.py"), run_name="__main__")
+    finally:
+        gc.set_threshold(*before)
     assert calls == [([multilang.ModelDeployment], "ml-serving", "acme", components.__version__)]
+    assert thresholds == [(10_000, 20, 1_000)]  # the provider's process serves with the program's GC settings
 
     (found, name, namespace, version) = calls[0]
     served = json.loads(ComponentProvider(found, name, namespace, version or "0.0.0").schema or "{}")
