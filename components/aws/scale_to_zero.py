@@ -36,7 +36,8 @@ def backlog_target_tracking_configuration(scaling: ResolvedScaling, endpoint_nam
 
 
 def scale_out_from_zero_configuration(scaling: ResolvedScaling) -> dict[str, Any]:
-    """``StepScalingPolicyConfiguration``: one more instance each time the alarm fires, then the cooldown.
+    """``StepScalingPolicyConfiguration``: one more instance each time the alarm fires, then the cooldown (at least
+    10 minutes, so that a booting instance is not joined by a second one: :data:`facts.ASYNC_SCALE_FROM_ZERO_MIN_COOLDOWN`).
 
     The step has lower bound 0 and no upper bound: it applies whenever the alarm's metric is at or above the
     threshold.
@@ -44,7 +45,7 @@ def scale_out_from_zero_configuration(scaling: ResolvedScaling) -> dict[str, Any
     return {
         "AdjustmentType": "ChangeInCapacity",
         "MetricAggregationType": "Average",
-        "Cooldown": scaling.scale_out_cooldown,
+        "Cooldown": scaling.from_zero_cooldown,
         "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": facts.ASYNC_SCALE_FROM_ZERO_STEP}],
     }
 

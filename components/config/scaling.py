@@ -162,7 +162,8 @@ class ScalingConfig(ConfigModel):
         60,
         ge=0,
         le=86400,
-        description="Seconds after a scale-out before the next one, default 60 (SageMaker only).",
+        description="Seconds after a scale-out before the next one, default 60 (SageMaker only). The scale-from-zero "
+        "step of an async endpoint waits at least 600 (longer than an instance's start).",
     )
     scale_in_cooldown: int = Field(
         300,

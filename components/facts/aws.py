@@ -184,6 +184,13 @@ period ends" (Application Auto Scaling StepScalingPolicyConfiguration.Cooldown).
 cooldown; once it ends, another +1 if the alarm is still in ALARM. The alarm's metric is 1 while "the current
 instance count for your endpoint is also zero" (async-inference-autoscale); whether an instance that is still
 booting counts is not documented: a cooldown shorter than the boot can start more than one instance."""
+ASYNC_SCALE_FROM_ZERO_MIN_COOLDOWN = 600
+"""Shortest ``Cooldown`` ml-serving gives the scale-from-zero step policy (seconds; a user's longer
+``scaling.scale_out_cooldown`` is kept). Our choice, not an AWS default: AWS's example uses 300
+(async-inference-autoscale), and a GPU instance takes 3-8 minutes to start (new VM, image pull, model download).
+Whether a booting instance ends ``HasBacklogWithoutCapacity`` is undocumented (see above): a cooldown longer than
+the boot keeps the policy from adding a second instance while the first one starts. It delays nothing else: once
+an instance serves, backlog target tracking does the scaling."""
 SCALING_SERVICE_NAMESPACE = "sagemaker"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 SCALING_SERVICE_LINKED_ROLE = "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"

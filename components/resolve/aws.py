@@ -77,6 +77,12 @@ class ResolvedScaling:
         return self.max > self.min
 
     @property
+    def from_zero_cooldown(self) -> int:
+        """``Cooldown`` of the scale-from-zero step policy: ``scale_out_cooldown``, at least
+        :data:`components.facts.aws.ASYNC_SCALE_FROM_ZERO_MIN_COOLDOWN` (longer than an instance's start)."""
+        return max(self.scale_out_cooldown, facts.ASYNC_SCALE_FROM_ZERO_MIN_COOLDOWN)
+
+    @property
     def initial_instance_count(self) -> int:
         """``max(1, min)``: SageMaker creates a variant with at least one instance; the scalable target keeps min."""
         return max(1, self.min)

@@ -43,12 +43,24 @@ def test_backlog_target_tracking_uses_the_endpoint_dimension_only(plan):
     assert configuration["targetValue"] == 4
 
 
-def test_step_policy_adds_one_instance_with_a_cooldown(plan):
+def test_step_policy_adds_one_instance_then_waits_longer_than_an_instance_takes_to_start(plan):
+    # scale_out_cooldown 120 is the target tracking's; the from-zero step waits at least 600 s, so that a booting
+    # instance is not joined by a second one if HasBacklogWithoutCapacity stays 1 while it boots.
     policy = plan.one(POLICY, "ranker-backlog-scaling-from-zero")
     assert policy.inputs["policyType"] == "StepScaling"
     step = policy.inputs["stepScalingPolicyConfiguration"]
-    assert step["adjustmentType"] == "ChangeInCapacity" and step["cooldown"] == 120
+    assert step["adjustmentType"] == "ChangeInCapacity" and step["cooldown"] == 600
     assert step["stepAdjustments"] == [{"metricIntervalLowerBound": "0", "scalingAdjustment": 1}]
+    tracking = plan.one(POLICY, "ranker-backlog-scaling-backlog").inputs["targetTrackingScalingPolicyConfiguration"]
+    assert tracking["scaleOutCooldown"] == 120
+
+
+def test_a_longer_scale_out_cooldown_is_kept_for_the_step_policy(module_run_stack):
+    deployment = aws_deployment(
+        **{"async": True}, scaling={"min": 0, "max": 3, "metric": "backlog", "target": 4, "scale_out_cooldown": 900}
+    )
+    policy = module_run_stack(stack_values(deployment)).one(POLICY, "ranker-backlog-scaling-from-zero")
+    assert policy.inputs["stepScalingPolicyConfiguration"]["cooldown"] == 900
 
 
 def test_alarm_on_backlog_without_capacity_runs_the_step_policy(plan):
