@@ -351,8 +351,8 @@ def test_quota_exhausted_on_deploy_says_which_quota_to_request(
     provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
 ) -> None:
     vertex_server.fail_next("DeployModel", 429, "Quota exceeded for custom_model_serving_nvidia_l4_gpus.", times=1000)
-    with pytest.raises(VertexApiError) as caught:
-        create(provider, vertex_server, endpoint, operation_timeout_seconds=0.5)
+    with pytest.raises(VertexApiError) as caught:  # a budget the (working) upload fits in even on a loaded machine
+        create(provider, vertex_server, endpoint, operation_timeout_seconds=2.0)
 
     err = caught.value
     assert (err.reason, err.http_status) == ("quota_exceeded", 429)
@@ -400,14 +400,16 @@ def test_operation_timeout_is_reported_and_a_rerun_resumes(
     provider: VertexModelDeploymentProvider, vertex_server: FakeVertexServer, endpoint: str
 ) -> None:
     vertex_server.hang_operation("DeployModel")
+    # The budget covers each call and operation: the upload (which does not hang) must fit in it even on a loaded
+    # machine (0.3 s did not, once, in CI), so it is generous; the hanging deploy then uses all of it.
     with pytest.raises(VertexApiError) as caught:
-        create(provider, vertex_server, endpoint, operation_timeout_seconds=0.3)
+        create(provider, vertex_server, endpoint, operation_timeout_seconds=2.0)
 
     err = caught.value
     assert err.reason == "timeout"
     assert err.operation is not None
     message = str(err)
-    assert "timed out while deploying" in message and "Gave up after 0.3 s" in message
+    assert "timed out while deploying" in message and "Gave up after 2 s" in message
     assert f"The operation {err.operation} may still complete" in message
     assert len(vertex_server.requests_for("GetOperation")) > 2  # it kept polling until the deadline
     vertex_server.clear_requests()
