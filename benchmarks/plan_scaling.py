@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +80,7 @@ def synthetic_stack(size: int) -> dict[str, Any]:
 
 def provider_modules(types: set[str]) -> list[str]:
     """The pulumi-aws / pulumi-gcp modules defining these type tokens (``aws:s3/bucket:Bucket`` -> pulumi_aws.s3)."""
-    modules = {"pulumi.dynamic"}
-    for token in types:
-        package, _, rest = token.partition(":")
-        if package in ("aws", "gcp"):
-            modules.add(f"pulumi_{package}.{rest.split('/', 1)[0]}")
-    return sorted(modules)
+    return sorted({"pulumi.dynamic", *(_provider_module(token) for token in _typed_tokens(types))})
 
 
 def load_provider_classes(types: set[str]) -> list[type]:
@@ -96,7 +91,7 @@ def load_provider_classes(types: set[str]) -> list[type]:
     """
     import importlib
 
-    classes = [provider_class(token) for token in sorted(types) if token.partition(":")[0] in ("aws", "gcp")]
+    classes = [provider_class(token) for token in sorted(_typed_tokens(types))]
     importlib.import_module("pulumi.dynamic")
     return classes
 
@@ -105,37 +100,24 @@ def provider_class(token: str) -> type:
     """The pulumi-aws / pulumi-gcp class of a type token (``aws:s3/bucket:Bucket`` -> ``pulumi_aws.s3.Bucket``)."""
     import importlib
 
-    package, _, rest = token.partition(":")
-    module = importlib.import_module(f"pulumi_{package}.{rest.split('/', 1)[0]}")
-    found: type = getattr(module, rest.rsplit(":", 1)[-1])
+    found: type = getattr(importlib.import_module(_provider_module(token)), token.rsplit(":", 1)[-1])
     return found
+
+
+def _provider_module(token: str) -> str:
+    """``aws:s3/bucket:Bucket`` -> ``pulumi_aws.s3``."""
+    package, _, rest = token.partition(":")
+    return f"pulumi_{package}.{rest.split('/', 1)[0]}"
 
 
 def declare_raw(plan: Mapping[str, Any]) -> None:
     """Register the plan's resources directly with the SDK: parents and dependencies first, same inputs."""
     import pulumi
 
-    entries = {r["urn"]: r for r in plan["resources"] if r["type"] != "pulumi:pulumi:Stack"}
-    created: dict[str, pulumi.Resource] = {}
+    def custom(entry: Mapping[str, Any], opts: pulumi.ResourceOptions) -> pulumi.Resource:
+        return pulumi.CustomResource(entry["type"], entry["name"], dict(entry["inputs"]), opts)
 
-    def declare(urn: str) -> pulumi.Resource:
-        if urn in created:
-            return created[urn]
-        entry = entries[urn]
-        parent = created.get(entry["parent"]) or (declare(entry["parent"]) if entry["parent"] in entries else None)
-        depends = [declare(dep) for dep in (entry.get("options") or {}).get("dependsOn", []) if dep in entries]
-        opts = pulumi.ResourceOptions(parent=parent, depends_on=depends or None)
-        if entry["type"].startswith(("ml-serving:",)):
-            resource: pulumi.Resource = pulumi.ComponentResource(entry["type"], entry["name"], None, opts)
-        else:
-            resource = pulumi.CustomResource(entry["type"], entry["name"], dict(entry["inputs"]), opts)
-        created[urn] = resource
-        return resource
-
-    for urn in entries:
-        declare(urn)
-    for key, value in (plan.get("outputs") or {}).items():
-        pulumi.export(key, value)
+    _declare_plan(plan, custom)
 
 
 def declare_typed(plan: Mapping[str, Any]) -> None:
@@ -144,8 +126,26 @@ def declare_typed(plan: Mapping[str, Any]) -> None:
     our code. Dynamic resources and components stay untyped, as in :func:`declare_raw`."""
     import pulumi
 
+    classes = {token: provider_class(token) for token in _typed_tokens(r["type"] for r in plan["resources"])}
+
+    def typed(entry: Mapping[str, Any], opts: pulumi.ResourceOptions) -> pulumi.Resource:
+        cls = classes.get(entry["type"])
+        if cls is None:
+            return pulumi.CustomResource(entry["type"], entry["name"], dict(entry["inputs"]), opts)
+        python_names = _python_argument_names(cls)
+        args = {python_names[key]: value for key, value in entry["inputs"].items()}
+        resource: pulumi.Resource = cls(entry["name"], opts, **args)
+        return resource
+
+    _declare_plan(plan, typed)
+
+
+def _declare_plan(plan: Mapping[str, Any], custom: Callable[..., Any]) -> None:
+    """Register the plan's resources, parents and dependencies first: components as ``ComponentResource``, every
+    other resource through ``custom(entry, opts)``; then export the plan's outputs."""
+    import pulumi
+
     entries = {r["urn"]: r for r in plan["resources"] if r["type"] != "pulumi:pulumi:Stack"}
-    classes = {token: provider_class(token) for token in _typed_tokens(entries.values())}
     created: dict[str, pulumi.Resource] = {}
 
     def declare(urn: str) -> pulumi.Resource:
@@ -155,15 +155,10 @@ def declare_typed(plan: Mapping[str, Any]) -> None:
         parent = created.get(entry["parent"]) or (declare(entry["parent"]) if entry["parent"] in entries else None)
         depends = [declare(dep) for dep in (entry.get("options") or {}).get("dependsOn", []) if dep in entries]
         opts = pulumi.ResourceOptions(parent=parent, depends_on=depends or None)
-        cls = classes.get(entry["type"])
-        if cls is not None:
-            python_names = _python_argument_names(cls)
-            args = {python_names[key]: value for key, value in entry["inputs"].items()}
-            resource: pulumi.Resource = cls(entry["name"], opts, **args)
-        elif entry["type"].startswith("ml-serving:"):
-            resource = pulumi.ComponentResource(entry["type"], entry["name"], None, opts)
+        if entry["type"].startswith("ml-serving:"):
+            resource: pulumi.Resource = pulumi.ComponentResource(entry["type"], entry["name"], None, opts)
         else:
-            resource = pulumi.CustomResource(entry["type"], entry["name"], dict(entry["inputs"]), opts)
+            resource = custom(entry, opts)
         created[urn] = resource
         return resource
 
@@ -185,9 +180,9 @@ def _python_argument_names(cls: type) -> dict[str, str]:
     return names
 
 
-def _typed_tokens(entries: Any) -> set[str]:
-    """The type tokens among ``entries`` that have a class in pulumi-aws / pulumi-gcp."""
-    return {entry["type"] for entry in entries if entry["type"].partition(":")[0] in ("aws", "gcp")}
+def _typed_tokens(tokens: Iterable[str]) -> set[str]:
+    """The type tokens among ``tokens`` that have a class in pulumi-aws / pulumi-gcp."""
+    return {token for token in tokens if token.partition(":")[0] in ("aws", "gcp")}
 
 
 def _timed(run: Any) -> tuple[float, float, Any]:

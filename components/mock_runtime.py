@@ -190,7 +190,8 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
     def __init__(self, mocks: sdk_mocks.Mocks, fingerprint_secrets: bool = False):
         super().__init__(mocks)
         self.fingerprint_secrets = fingerprint_secrets
-        """Show secret texts as :data:`components.secret_display.CIPHERTEXT_FINGERPRINT` (only when they are stack-file ciphertexts)."""
+        """Show secret texts as :data:`components.secret_display.CIPHERTEXT_FINGERPRINT` (only when they are
+        stack-file ciphertexts)."""
         self.declared: list[DeclaredResource] = []
         self._lock = threading.Lock()
 
@@ -309,7 +310,8 @@ def run_program(
         config: config keys as in the stack file (objects stay objects).
         project: project name returned by ``pulumi.get_project()``.
         secrets_are_ciphertexts: the secret values the program sends are stack-file ciphertexts (a plan of stack
-            files), so a plan may show their fingerprint (:data:`components.secret_display.CIPHERTEXT_FINGERPRINT`); otherwise ``[secret]``.
+            files), so a plan may show their fingerprint
+            (:data:`components.secret_display.CIPHERTEXT_FINGERPRINT`); otherwise ``[secret]``.
 
     Exceptions raised by the program propagate (a ``pulumi.RunError`` carries a config report).
     """

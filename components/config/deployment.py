@@ -12,7 +12,7 @@ from ..facts import gcp as gcp_facts
 from ..tags import standard_tags
 from . import async_options as async_rules
 from . import rollout as rollout_rules
-from . import rules, sagemaker, vertex
+from . import sagemaker, vertex
 from .async_options import AsyncOptions
 from .base import SLUG, ConfigModel
 from .names import bucket_name_problems
@@ -106,12 +106,6 @@ class DeploymentConfig(WithSecretEnvironment):
                 f"'{value}' is not a lowercase slug of up to {MAX_NAME_LENGTH} characters "
                 "(letters, digits and '-', starting with a letter); e.g. 'ranker' or 'text-embed'"
             )
-        return value
-
-    @field_validator("environment")
-    @classmethod
-    def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
-        rules.env_names(value)
         return value
 
     @field_validator("tags")

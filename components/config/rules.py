@@ -1,9 +1,9 @@
 """Validation rules that several stack-file models apply: one helper and one message per rule, shared by every
 caller (environment variable names, SageMaker names, GCP labels, min/max, duplicate names, the other cloud's keys);
-the Vertex model-deployment resource's own input checks (for its direct users) share them too. Cloud-specific rules that several keys share live
-beside their cloud: locations and instance types in :mod:`components.config.sagemaker` /
-:mod:`components.config.sagemaker_serving` and :mod:`components.config.vertex`; the values come from
-:mod:`components.facts`."""
+the Vertex model-deployment resource's own input checks (for its direct users) share them too. Cloud-specific
+rules that several keys share live beside their cloud: locations and instance types in
+:mod:`components.config.sagemaker` / :mod:`components.config.sagemaker_serving` and :mod:`components.config.vertex`;
+the values come from :mod:`components.facts`."""
 
 from __future__ import annotations
 

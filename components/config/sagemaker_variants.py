@@ -18,6 +18,8 @@ from .secret_environment import WithSecretEnvironment
 class ContainerSpec(WithSecretEnvironment):
     """One more container of a multi-container endpoint (an item of `sagemaker.containers`)."""
 
+    ENVIRONMENT_CLOUDS = ("aws",)
+
     hostname: str = Field(
         description="Container host name, unique in the deployment: the TargetContainerHostname clients name with "
         "direct invocation, and the name in logs and metrics."
@@ -36,12 +38,6 @@ class ContainerSpec(WithSecretEnvironment):
     @classmethod
     def _hostname(cls, value: str) -> str:
         return rules.sagemaker_name(value, "container host name")
-
-    @field_validator("environment")
-    @classmethod
-    def _environment(cls, value: dict[str, str]) -> dict[str, str]:
-        rules.env_names(value, clouds=("aws",))
-        return value
 
 
 class MultiModelOptions(ConfigModel):
@@ -65,6 +61,8 @@ class VariantSpec(WithSecretEnvironment):
     Keys left out take the deployment's value. A variant that sets none of image, artifacts and environment serves
     the deployment's model (e.g. the same model on another instance type).
     """
+
+    ENVIRONMENT_CLOUDS = ("aws",)
 
     name: str = Field(
         description="Variant name, unique in the endpoint; keep it stable (rollouts match variants by name)."
@@ -93,12 +91,6 @@ class VariantSpec(WithSecretEnvironment):
     @classmethod
     def _variant(cls, value: str) -> str:
         return rules.sagemaker_name(value, "variant name")
-
-    @field_validator("environment")
-    @classmethod
-    def _environment(cls, value: dict[str, str] | None) -> dict[str, str] | None:
-        rules.env_names(value, clouds=("aws",))
-        return value
 
     @property
     def own_model(self) -> bool:

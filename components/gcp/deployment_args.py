@@ -195,8 +195,9 @@ def canonical_inputs(props: Mapping[str, Any], *, state: bool = False) -> dict[s
     specs it sent (:func:`legacy_metric_specs`), so that the first update after an upgrade sends the new ones.
 
     Missing / ``None`` values take their default, ``""`` in optional strings becomes ``None``, whole floats become
-    ``int``, ``target`` defaults to Vertex's own default with a metric, ``accelerator_count`` is 0 without an accelerator, and the
-    metric specs are derived from ``metric`` / ``target`` when not given. Unknown preview values are kept.
+    ``int``, ``target`` defaults to Vertex's own default with a metric, ``accelerator_count`` is 0 without an
+    accelerator, and the metric specs are derived from ``metric`` / ``target`` when not given. Unknown preview
+    values are kept.
     """
     inputs = {key: props[key] for key in INPUT_KEYS if key in props}
     for key, default in DEFAULTS.items():

@@ -1,4 +1,5 @@
-"""Fixtures of the Vertex AI tests: a fake Vertex AI REST server started and stopped per test."""
+"""Fixtures of the Vertex AI tests: a fake Vertex AI REST server started and stopped per test, an empty endpoint
+on it, and the model-deployment provider with anonymous credentials."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from google.auth.credentials import AnonymousCredentials  # noqa: E402
+
+from components.gcp.model_deployment import VertexModelDeploymentProvider  # noqa: E402
 from tests.fakes.vertex_server import FakeVertexServer  # noqa: E402
 
 
@@ -24,3 +28,15 @@ def vertex_server() -> Iterator[FakeVertexServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def provider() -> VertexModelDeploymentProvider:
+    """The model-deployment provider with anonymous credentials (the fake does not authenticate)."""
+    return VertexModelDeploymentProvider(credentials=AnonymousCredentials)
+
+
+@pytest.fixture
+def endpoint(vertex_server: FakeVertexServer) -> str:
+    """An empty endpoint on the fake, by full name (project id form, as pulumi-gcp reports it)."""
+    return vertex_server.add_endpoint()

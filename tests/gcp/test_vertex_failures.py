@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from google.auth.credentials import AnonymousCredentials
 
 from components.gcp.model_deployment import VertexModelDeploymentProvider
 from components.gcp.vertex_api import VertexApiError
@@ -18,18 +17,6 @@ from tests.fakes.vertex_server import FakeVertexServer
 
 IMAGE_V1 = "us-docker.pkg.dev/fake-project/serving/sentiment:1"
 IMAGE_V2 = "us-docker.pkg.dev/fake-project/serving/sentiment:2"
-
-
-@pytest.fixture
-def provider() -> VertexModelDeploymentProvider:
-    """Provider using anonymous credentials."""
-    return VertexModelDeploymentProvider(credentials=AnonymousCredentials)
-
-
-@pytest.fixture
-def endpoint(vertex_server: FakeVertexServer) -> str:
-    """An empty endpoint on the fake."""
-    return vertex_server.add_endpoint()
 
 
 def inputs(

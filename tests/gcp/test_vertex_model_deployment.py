@@ -45,18 +45,6 @@ SERVICE_ACCOUNT = "serving@fake-project.iam.gserviceaccount.com"
 L4 = int(aiplatform_v1.AcceleratorType.NVIDIA_L4)
 
 
-@pytest.fixture
-def provider() -> VertexModelDeploymentProvider:
-    """Provider using anonymous credentials (the fake does not authenticate)."""
-    return VertexModelDeploymentProvider(credentials=AnonymousCredentials)
-
-
-@pytest.fixture
-def endpoint(vertex_server: FakeVertexServer) -> str:
-    """An empty endpoint on the fake, by full name (project id form, as pulumi-gcp reports it)."""
-    return vertex_server.add_endpoint()
-
-
 def raw_props(server: FakeVertexServer, endpoint: str, **overrides: Any) -> dict[str, Any]:
     """Inputs of a GPU deployment pointed at the fake; numbers as floats, the way Pulumi sends them."""
     props: dict[str, Any] = {

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 
 from tests.fakes.vertex_server import FakeVertexServer
-from tests.gcp.test_vertex_model_deployment import create, endpoint, provider  # noqa: F401 - fixtures
+from tests.gcp.test_vertex_model_deployment import create
 
 SECRET = "hunter2-do-not-store"
 
 
-def test_secret_env_is_stored_only_under_env(provider, vertex_server: FakeVertexServer, endpoint: str) -> None:  # noqa: F811
+def test_secret_env_is_stored_only_under_env(provider, vertex_server: FakeVertexServer, endpoint: str) -> None:
     _, outs = create(provider, vertex_server, endpoint, env={"API_KEY": SECRET, "LOG_LEVEL": "info"})
     holding = sorted(key for key, value in outs.items() if SECRET in json.dumps(value))
     assert holding == ["env"]
