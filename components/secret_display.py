@@ -3,8 +3,10 @@
 A plan of stack files sees the stack file's ciphertexts (``{secure: ...}``, already in the repository) as the
 secret values; it shows the first 8 hex digits of their SHA-256, so that a diff tells a changed secret from an
 unchanged one. Anywhere a value could be plain text, a secret shows as ``[secret]``, as ``pulumi preview`` does.
-Pulumi's encryption is randomised: re-encrypting the same value also changes the fingerprint, so a changed
-fingerprint means "the value may have changed", and an unchanged one "it did not".
+Pulumi's encryption is randomised: the passphrase secrets provider writes ``v1:NONCE:CIPHERTEXT`` with AES-256-GCM
+and a fresh random nonce per value (pulumi/pulumi ``sdk/go/common/resource/config/crypt.go``,
+``symmetricCrypter.EncryptValue``), so re-encrypting the same value also changes the fingerprint: a changed
+fingerprint means "the value may have changed", an unchanged one "it did not".
 """
 
 from __future__ import annotations
